@@ -1,13 +1,5 @@
 import { sql } from "drizzle-orm";
-import {
-  index,
-  integer,
-  primaryKey,
-  real,
-  sqliteTable,
-  text,
-  uniqueIndex,
-} from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 // Column names are snake_case in TypeScript as well as in SQL: the public API
 // speaks snake_case JSON and its schemas are derived from these tables, so one
@@ -21,22 +13,8 @@ export const ERAS = ["pre2025", "2025"] as const;
 export const TECHS = ["2g", "3g", "4g", "5g"] as const;
 export const COVERAGE_LEVELS = ["good", "weak", "none", "unknown"] as const;
 export const COVERAGE_SOURCES = ["computed", "survey", "report"] as const;
-export const STATION_STATUSES = [
-  "planned",
-  "permitted",
-  "building",
-  "on_air",
-  "outage",
-  "decommissioned",
-] as const;
-export const BLOCKER_KINDS = [
-  "no_grid_power",
-  "terrain",
-  "few_households",
-  "funding",
-  "land_permit",
-  "other",
-] as const;
+export const STATION_STATUSES = ["planned", "permitted", "building", "on_air", "outage", "decommissioned"] as const;
+export const BLOCKER_KINDS = ["no_grid_power", "terrain", "few_households", "funding", "land_permit", "other"] as const;
 export const COMMITMENT_STATUSES = ["open", "done", "cancelled"] as const;
 export const ROLES = ["operator", "admin"] as const;
 export const MEASUREMENT_SOURCES = ["survey", "field", "public"] as const;
@@ -51,12 +29,8 @@ export type Role = (typeof ROLES)[number];
 export type Blocker = { kind: BlockerKind; note?: string };
 
 const timestamps = {
-  created_at: text()
-    .notNull()
-    .default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`),
-  updated_at: text()
-    .notNull()
-    .default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`),
+  created_at: text().notNull().default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`),
+  updated_at: text().notNull().default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`),
 };
 
 export const units = sqliteTable(
@@ -78,10 +52,7 @@ export const units = sqliteTable(
     centroid_lat: real(),
     centroid_lon: real(),
   },
-  (t) => [
-    uniqueIndex("units_code_era").on(t.code, t.era),
-    index("units_parent").on(t.parent_code, t.era),
-  ],
+  (t) => [uniqueIndex("units_code_era").on(t.code, t.era), index("units_parent").on(t.parent_code, t.era)],
 );
 
 export const unit_successions = sqliteTable(
@@ -92,10 +63,7 @@ export const unit_successions = sqliteTable(
     merge_type: text({ enum: ["full", "partial"] }).notNull(),
     effective_date: text().notNull(),
   },
-  (t) => [
-    primaryKey({ columns: [t.old_code, t.new_code] }),
-    index("unit_successions_new").on(t.new_code),
-  ],
+  (t) => [primaryKey({ columns: [t.old_code, t.new_code] }), index("unit_successions_new").on(t.new_code)],
 );
 
 export const operators = sqliteTable("operators", {
@@ -201,6 +169,9 @@ export const coverage = sqliteTable(
     tech: text({ enum: TECHS }).notNull(),
     source: text({ enum: COVERAGE_SOURCES }).notNull(),
     level: text({ enum: COVERAGE_LEVELS }).notNull(),
+    // Set by the coverage engine from effectiveClaims(): exactly one claim per
+    // village × operator × technology is effective, so reads need no ranking.
+    effective: integer({ mode: "boolean" }).notNull(),
     station_id: text(),
     distance_m: integer(),
     measurement_id: integer(),
@@ -212,6 +183,7 @@ export const coverage = sqliteTable(
       columns: [t.village_code, t.operator_id, t.tech, t.source],
     }),
     index("coverage_station").on(t.station_id),
+    index("coverage_effective").on(t.operator_id, t.tech, t.effective, t.level),
   ],
 );
 

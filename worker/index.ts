@@ -1,1 +1,6 @@
-export default { async fetch(req: Request, env: any) { const r = await env.DB.prepare("select sqlite_version() v").all(); let rt; try { await env.DB.exec("CREATE VIRTUAL TABLE IF NOT EXISTS rt USING rtree(id, minx, maxx, miny, maxy)"); rt='ok' } catch(e){ rt=String(e)} return Response.json({r:r.results, rt}); } }
+import { app } from "./app.ts";
+import type { Bindings } from "./env.ts";
+
+export default {
+  fetch: app.fetch,
+} satisfies ExportedHandler<Bindings>;

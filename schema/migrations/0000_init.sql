@@ -53,6 +53,7 @@ CREATE TABLE `coverage` (
 	`tech` text NOT NULL,
 	`source` text NOT NULL,
 	`level` text NOT NULL,
+	`effective` integer NOT NULL,
 	`station_id` text,
 	`distance_m` integer,
 	`measurement_id` integer,
@@ -64,6 +65,7 @@ CREATE TABLE `coverage` (
 );
 --> statement-breakpoint
 CREATE INDEX `coverage_station` ON `coverage` (`station_id`);--> statement-breakpoint
+CREATE INDEX `coverage_effective` ON `coverage` (`operator_id`,`tech`,`effective`,`level`);--> statement-breakpoint
 CREATE TABLE `idempotency_keys` (
 	`key` text NOT NULL,
 	`actor` text NOT NULL,

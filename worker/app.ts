@@ -1,0 +1,66 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { cors } from "hono/cors";
+import { requestId } from "hono/request-id";
+import type { AppEnv } from "./env.ts";
+import { ApiError, fromZodError, onError, problemResponse } from "./errors.ts";
+import { withDb } from "./middleware/db.ts";
+import { exportsRouter } from "./routes/exports/index.ts";
+import { docsPage } from "./routes/meta/docs.ts";
+import { progressRouter } from "./routes/progress/index.ts";
+import { stationsRouter } from "./routes/stations/index.ts";
+import { unitsRouter } from "./routes/units/index.ts";
+import { villagesRouter } from "./routes/villages/index.ts";
+
+export const API_BASE = "/api/v1";
+
+function buildApp() {
+  const app = new OpenAPIHono<AppEnv>({
+    defaultHook: (result) => {
+      if (!result.success) throw fromZodError(result.error, result.target);
+    },
+  });
+
+  app.use("*", requestId());
+  // Open data: anyone may read from any origin; writes are not offered to
+  // other origins' browsers.
+  app.use(`${API_BASE}/*`, cors({ origin: "*", allowMethods: ["GET", "HEAD", "OPTIONS"], exposeHeaders: ["ETag"] }));
+  app.use(`${API_BASE}/*`, withDb);
+
+  const routes = app
+    .route(API_BASE, progressRouter)
+    .route(API_BASE, unitsRouter)
+    .route(API_BASE, villagesRouter)
+    .route(API_BASE, stationsRouter)
+    .route(API_BASE, exportsRouter);
+
+  app.doc31(`${API_BASE}/openapi.json`, {
+    openapi: "3.1.0",
+    info: {
+      title: "Phủ Sóng API",
+      version: "1.0.0",
+      description:
+        "Mobile coverage of villages: progress, villages, base stations and open-data exports. Errors are RFC 9457 problem details.",
+      license: { name: "Data: see /docs; code: MIT" },
+    },
+    servers: [{ url: "/" }],
+  });
+  app.get("/docs", (c) => c.html(docsPage(`${API_BASE}/openapi.json`)));
+
+  app.notFound((c) =>
+    problemResponse(
+      c,
+      new ApiError({
+        status: 404,
+        code: "not-found",
+        title: "Not found",
+        detail: `There is no route ${c.req.method} ${new URL(c.req.url).pathname}. The API is described at ${API_BASE}/openapi.json.`,
+      }),
+    ),
+  );
+  app.onError(onError);
+  return { app, routes };
+}
+
+const built = buildApp();
+export const app = built.app;
+export type AppType = typeof built.routes;
