@@ -34,6 +34,7 @@ export type NewCommune = {
   name: string;
   full_name: string;
   unit_type: string;
+  area_km2: number;
   geometry: PolygonGeometry;
   predecessors: Array<{ old_code: string; merge_type: "full" | "partial" }>;
 };
@@ -90,16 +91,17 @@ const geometries = new Map(
 );
 
 // The 2025 communes that cover the former Hà Giang, i.e. those that have a
-// polygon; the other 51 communes of Tuyên Quang get units but no villages.
+// polygon and an area; the other 51 communes of Tuyên Quang get units but no villages.
 export const NEW_COMMUNES: NewCommune[] = units2025Json.flatMap((u) => {
   const geometry = geometries.get(u.code);
-  if (!geometry) return [];
+  if (!geometry || u.area_km2 === null) return [];
   return [
     {
       code: u.code,
       name: u.name,
       full_name: u.full_name,
       unit_type: u.unit_type,
+      area_km2: u.area_km2,
       geometry,
       predecessors: successions
         .filter((s) => s.new_code === u.code)

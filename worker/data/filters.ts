@@ -42,8 +42,12 @@ export function villageConditions(filters: VillageFilters, unit?: Unit): SQL | u
   if (unit) conditions.push(unitCondition(villages, unit));
   if (filters.bbox) conditions.push(bboxCondition(villages, filters.bbox));
   if (filters.q) {
-    const needle = `%${escapeLike(normalizeName(filters.q))}%`;
-    conditions.push(sql`(${villages.name_normalized} LIKE ${needle} ESCAPE '\\' OR ${villages.code} = ${filters.q})`);
+    const normalized = normalizeName(filters.q);
+    // A query of only punctuation normalises to nothing and must not match all.
+    const needle = normalized === "" ? null : `%${escapeLike(normalized)}%`;
+    conditions.push(
+      sql`((${needle} IS NOT NULL AND ${villages.name_normalized} LIKE ${needle} ESCAPE '\\') OR ${villages.code} = ${filters.q})`,
+    );
   }
   const byClaims = filters.operator !== undefined || filters.tech !== undefined;
   if (!byClaims) {

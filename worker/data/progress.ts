@@ -24,7 +24,7 @@ function communesUnder(db: Db, unit: Unit) {
 export async function progressFor(db: Db, unit: Unit, now: Date) {
   const inUnit = unitCondition(villages, unit);
   const stationsInUnit = unitCondition(stations, unit);
-  const communeColumn = unit.era === "2025" ? villages.commune_code : villages.old_commune_code;
+  const communeColumn = unit.era === "2025" ? "commune_code" : "old_commune_code";
   const claimJoin = and(
     eq(coverage.village_code, villages.code),
     eq(coverage.effective, true),
@@ -63,7 +63,7 @@ export async function progressFor(db: Db, unit: Unit, now: Date) {
     db
       .select({
         communes_total: count(),
-        communes_with_villages: sql<number>`coalesce(sum(EXISTS (SELECT 1 FROM ${villages} WHERE ${communeColumn} = ${units.code})), 0)`,
+        communes_with_villages: sql<number>`coalesce(sum(EXISTS (SELECT 1 FROM villages v WHERE v.${sql.raw(communeColumn)} = "units"."code")), 0)`,
       })
       .from(units)
       .where(communesUnder(db, unit)),

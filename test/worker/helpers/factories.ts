@@ -1,6 +1,8 @@
 import { env } from "cloudflare:workers";
 import { drizzle } from "drizzle-orm/d1";
 import * as tables from "../../../schema/tables.ts";
+import { planFull } from "../../../worker/data/engine.ts";
+import { DEFAULT_COVERAGE_CONFIG } from "../../../worker/domain/coverage.ts";
 import { normalizeName } from "../../../worker/domain/text.ts";
 
 export const testDb = () => drizzle(env.DB, { schema: tables });
@@ -97,4 +99,17 @@ export async function insertVillages(rows: VillageInsert[]) {
 export async function insertStations(rows: StationInsert[]) {
   await testDb().insert(tables.stations).values(rows);
   return rows;
+}
+
+// Runs the real coverage engine over everything in the database, as the
+// department's full recompute does.
+export async function recomputeAll() {
+  const db = testDb();
+  const plan = await planFull(db, {
+    config: DEFAULT_COVERAGE_CONFIG,
+    cause: { cause: "test", actor: "test", at: new Date().toISOString() },
+  });
+  const [first, ...rest] = plan.statements;
+  if (first) await db.batch([first, ...rest]);
+  return plan;
 }
