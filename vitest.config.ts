@@ -5,6 +5,9 @@ export default defineConfig(async () => {
   const migrations = await readD1Migrations("schema/migrations");
   return {
     test: {
+      // CI reads the JSON report to print a plain "N passed, N failed" line.
+      reporters: process.env.CI ? ["default", "json"] : ["default"],
+      outputFile: { json: "artifacts/vitest.json" },
       projects: [
         {
           plugins: [

@@ -8,6 +8,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { fileURLToPath } from "node:url";
+import { computeClaims } from "../worker/domain/coverage.ts";
 import { progressFigures } from "../worker/domain/progress.ts";
 import { generateDemo } from "./generate.ts";
 import { demoStatements } from "./sql.ts";
@@ -26,7 +27,9 @@ const digest = createHash("sha256").update(statements.join("\n")).digest("hex");
 const db = new DatabaseSync(":memory:");
 db.exec("PRAGMA foreign_keys = ON");
 const migrations = join(root, "schema", "migrations");
-for (const file of readdirSync(migrations).filter((f) => f.endsWith(".sql")).sort()) {
+for (const file of readdirSync(migrations)
+  .filter((f) => f.endsWith(".sql"))
+  .sort()) {
   for (const part of readFileSync(join(migrations, file), "utf8").split("--> statement-breakpoint")) db.exec(part);
 }
 t = performance.now();
@@ -37,7 +40,16 @@ const loadMs = performance.now() - t;
 
 const all = (sql: string) => db.prepare(sql).all() as Array<Record<string, unknown>>;
 const one = (sql: string) => all(sql)[0] ?? {};
-const tables = ["operators", "units", "unit_successions", "villages", "stations", "coverage", "commitments", "settings"];
+const tables = [
+  "operators",
+  "units",
+  "unit_successions",
+  "villages",
+  "stations",
+  "coverage",
+  "commitments",
+  "settings",
+];
 const counts = () => Object.fromEntries(tables.map((name) => [name, one(`SELECT count(*) AS n FROM ${name}`).n]));
 const before = counts();
 for (const s of statements) db.exec(s);
@@ -53,7 +65,9 @@ const states = Object.fromEntries(
 );
 const figures = progressFigures(states as Record<string, number>);
 
-console.log(`generation ${generateMs.toFixed(0)} ms, SQL ${sqlMs.toFixed(0)} ms, load into SQLite ${loadMs.toFixed(0)} ms`);
+console.log(
+  `generation ${generateMs.toFixed(0)} ms, SQL ${sqlMs.toFixed(0)} ms, load into SQLite ${loadMs.toFixed(0)} ms`,
+);
 console.log(
   `${statements.length} statements, ${(statements.join("\n").length / 1e6).toFixed(2)} M characters, ` +
     `largest ${Math.max(...statements.map((s) => new TextEncoder().encode(s).length))} bytes`,
@@ -92,7 +106,9 @@ show(
 );
 show(
   "households and population (min, max, avg per household)",
-  all("SELECT min(households), max(households), min(population), max(population), round(avg(population * 1.0 / households), 2) FROM villages"),
+  all(
+    "SELECT min(households), max(households), min(population), max(population), round(avg(population * 1.0 / households), 2) FROM villages",
+  ),
 );
 show("search 'lung cu'", all("SELECT code, name FROM villages WHERE name_normalized LIKE '%lung cu%'"));
 show(
@@ -114,7 +130,9 @@ show(
 );
 show(
   "station dates (first planned, last on air, antenna height range)",
-  all("SELECT min(planned_at), max(on_air_at), max(outage_at), min(antenna_height_m), max(antenna_height_m) FROM stations"),
+  all(
+    "SELECT min(planned_at), max(on_air_at), max(outage_at), min(antenna_height_m), max(antenna_height_m) FROM stations",
+  ),
 );
 show(
   "not-on-air stations within 6 km of a village without signal",
@@ -126,7 +144,26 @@ show(
      WHERE s.status IN ('planned', 'permitted', 'building') GROUP BY s.id ORDER BY s.id`,
   ).map((r) => ({ ...r, d2: `nearest ${Math.round(Math.sqrt(Number(r.d2)))} m` })),
 );
-show("coverage claims per operator and technology", all("SELECT operator_id, tech, count(*) FROM coverage GROUP BY 1, 2"));
+// What a later update would change: each station planned near the villages
+// without signal, switched on alone.
+const holes = data.villages
+  .filter((v) => v.coverage_state === "none")
+  .map((v) => ({ code: v.code, lat: v.lat ?? null, lon: v.lon ?? null }));
+show(
+  "villages without signal that each not-yet-built station would reach on air",
+  data.stations.flatMap((s) => {
+    if (!["planned", "permitted", "building"].includes(s.status ?? "")) return [];
+    const reached = computeClaims(holes, [{ ...s, status: "on_air" }]).map((c) => c.village_code);
+    const villages = [...new Set(reached)];
+    return villages.length > 0
+      ? [{ id: s.id, operator: s.operator_id, status: s.status, villages: villages.join(" ") }]
+      : [];
+  }),
+);
+show(
+  "coverage claims per operator and technology (claims, good)",
+  all("SELECT operator_id, tech, count(*), sum(level = 'good') FROM coverage GROUP BY 1, 2"),
+);
 show(
   "commitments (village, operator, due, overdue on 2026-11-23, blockers)",
   all(
@@ -136,3 +173,22 @@ show(
   ),
 );
 show("settings", all("SELECT key, value FROM settings"));
+
+// The figures the demo exists to reproduce; any other outcome fails the run.
+const expected: Array<[string, unknown, unknown]> = [
+  ["villages", before.villages, 2072],
+  ["stations", before.stations, 2418],
+  ["villages without signal", states.none, 23],
+  ["coverage %", figures.coverage_pct, 98.89],
+  ["pre-2025 units", one("SELECT count(*) AS n FROM units WHERE era = 'pre2025'").n, 205],
+  ["2025 units", one("SELECT count(*) AS n FROM units WHERE era = '2025'").n, 125],
+  ["successions", before.unit_successions, 196],
+  ["claims not effective", one("SELECT count(*) AS n FROM coverage WHERE NOT effective").n, 0],
+  ["second load changed nothing", JSON.stringify(before) === JSON.stringify(after), true],
+  ["same SQL on a second run", digest === again, true],
+];
+const wrong = expected.filter(([, actual, want]) => actual !== want);
+for (const [what, actual, want] of wrong) console.error(`WRONG ${what}: ${actual}, expected ${want}`);
+if ((before.coverage as number) === 0) wrong.push(["coverage rows", 0, "some"]);
+console.log(wrong.length === 0 ? "\nall figures as expected" : "");
+process.exitCode = wrong.length === 0 ? 0 : 1;

@@ -6,16 +6,16 @@ import type {
   Blocker,
   commitments,
   coverage,
-  settings,
   StationStatus,
+  settings,
   stations,
   Tech,
   villages,
 } from "../schema/tables.ts";
 import {
-  type Claim,
   computeClaims,
   DEFAULT_COVERAGE_CONFIG,
+  effectiveClaims,
   type StationForCoverage,
   villageCoverage,
 } from "../worker/domain/coverage.ts";
@@ -153,7 +153,11 @@ function nearestIndex(p: LatLon, points: readonly LatLon[]): number {
 }
 
 // Widening searches: most answers are close by, and a wide one is slow.
-function nearest<T extends LatLon>(index: GridIndex<T>, p: LatLon, skip?: T): { item: T; distance_m: number } | undefined {
+function nearest<T extends LatLon>(
+  index: GridIndex<T>,
+  p: LatLon,
+  skip?: T,
+): { item: T; distance_m: number } | undefined {
   for (const radius of [2000, 8000, 40_000]) {
     let best: { item: T; distance_m: number } | undefined;
     for (const n of index.within(p, radius)) {
@@ -281,7 +285,7 @@ function placeVillages(): Village[] {
       (perOld.get(o.code) as number) - mine.length,
       mine.map((p) => p.area_km2),
     );
-    mine.forEach((p, i) => perPart.set(p, 1 + (shares[i] as number)));
+    for (const [i, p] of mine.entries()) perPart.set(p, 1 + (shares[i] as number));
   }
 
   const index = new GridIndex<LatLon>([]);
@@ -333,7 +337,7 @@ function placeVillages(): Village[] {
   const out: Village[] = [];
   for (const o of OLD_COMMUNES) {
     const mine = placed.filter((v) => v.old.code === o.code).sort((a, b) => Number(b.seat) - Number(a.seat));
-    mine.forEach((v, i) => out.push({ ...v, code: `${o.code}-${String(i + 1).padStart(2, "0")}` }));
+    for (const [i, v] of mine.entries()) out.push({ ...v, code: `${o.code}-${String(i + 1).padStart(2, "0")}` });
   }
   return out.sort((a, b) => a.code.localeCompare(b.code));
 }
@@ -363,9 +367,7 @@ function chooseHoles(vs: Village[]): Village[][] {
     const district = REMOTE_DISTRICTS[round % REMOTE_DISTRICTS.length];
     const seed = candidates.find(
       (v) =>
-        v.old.district_code === district &&
-        !chosen.has(v) &&
-        [...chosen].every((h) => distanceMeters(h, v) > 8000),
+        v.old.district_code === district && !chosen.has(v) && [...chosen].every((h) => distanceMeters(h, v) > 8000),
     );
     if (!seed) continue;
     const group = [seed];
@@ -385,7 +387,7 @@ type Site = LatLon & {
   operator_id: string;
   technologies: Tech[];
   status: StationStatus;
-  // What kind of site it is decides its history (demo/generate.ts dates).
+  // What kind of site it is decides the dates of its history.
   kind: "backbone" | "dense" | "5g" | "old" | "hole";
   // For a site planned for a group of villages without signal: the group's index.
   group?: number;
@@ -432,10 +434,11 @@ const reachOf = (techs: readonly Tech[]) => Math.max(...techs.map((t) => CONFIG.
 const usableReach = (room: number) =>
   Math.max(0, ...(["2g", "3g", "4g"] as const).map((t) => reachOf([t])).filter((x) => x <= room));
 
-// A mix entry whose reach fits in `room` and still reaches `need` metres.
-function chooseTechs(r: Rng, mix: Mix, room: number, need: number): Tech[] | undefined {
+// A mix entry whose reach fits in `room` and still reaches `need` metres,
+// from `fallback` if none of `mix` does.
+function chooseTechs(r: Rng, mix: Mix, room: number, need: number, fallback: Mix = SHORT_RANGE): Tech[] | undefined {
   const fits = (m: Mix) => m.filter(([t]) => reachOf(t) <= room && reachOf(t) >= need);
-  const fit = fits(mix).length > 0 ? fits(mix) : fits(SHORT_RANGE);
+  const fit = fits(mix).length > 0 ? fits(mix) : fits(fallback);
   return fit.length > 0 ? r.weighted(fit, ([, w]) => w)[0] : undefined;
 }
 
@@ -462,7 +465,7 @@ const HOLE_PLANS: HolePlan[] = [
   {},
   {
     station: { operator_id: "viettel", status: "permitted" },
-    commitment: { due: "2026-10-31", blockers: ["land_permit", "no_grid_power"] },
+    commitment: { due: "2026-08-31", blockers: ["land_permit", "no_grid_power"] },
   },
   { station: { operator_id: "vinaphone", status: "planned" }, commitment: { blockers: [] } },
   { commitment: { operator_id: "mobifone", due: "2027-06-30", blockers: ["funding", "few_households"] } },
@@ -517,7 +520,16 @@ function placeStations(vs: Village[], groups: Village[][]): Site[] {
       if (onLand(q)) p = q;
     }
     if (!p) throw new Error(`no site near ${first.code}`);
-    add({ ...p, ...plan, technologies: r.pick<Tech[]>([["2g", "4g"], ["2g", "3g", "4g"]]), kind: "hole", group: i });
+    const technologies = r.pick<Tech[]>([
+      ["2g", "4g"],
+      ["2g", "3g", "4g"],
+    ]);
+    // Once on air it must bring signal to the whole group.
+    const site = p;
+    if (group.some((h) => distanceMeters(site, h) > reachOf(technologies))) {
+      throw new Error(`the site planned near ${first.code} would not reach its whole group`);
+    }
+    add({ ...site, ...plan, technologies, kind: "hole", group: i });
   });
 
   const nonHoles = vs.filter((v) => !holeCodes.has(v.code));
@@ -541,7 +553,8 @@ function placeStations(vs: Village[], groups: Village[][]): Site[] {
       const p = offset(v, r.between(100, 600), r.between(0, 2 * Math.PI));
       const room = holeRoom(p);
       if ((byOperator.get(op)?.within(p, 300).length ?? 0) > 0 || !onLand(p)) continue;
-      const techs = chooseTechs(r, kind === "5g" ? FIVE_G : kind === "old" ? OLD : DENSE, room, 0);
+      const techs =
+        kind === "old" ? chooseTechs(r, OLD, room, 0, []) : chooseTechs(r, kind === "5g" ? FIVE_G : DENSE, room, 0);
       if (techs) return { ...p, operator_id: op, technologies: techs, status, kind };
     }
     throw new Error(`no room for another ${op} station`);
@@ -608,8 +621,9 @@ function placeStations(vs: Village[], groups: Village[][]): Site[] {
 const DAY_MS = 86_400_000;
 const day = (iso: string) => Date.parse(`${iso}T00:00:00Z`) / DAY_MS;
 const isoDay = (d: number) => new Date(d * DAY_MS).toISOString().slice(0, 10);
-// The last day the demo's history reaches; the demo's "today" is 2026-11-23.
-const HISTORY_END = day("2026-10-31");
+// The demo is a snapshot taken at DEMO_TIMESTAMP: every step of every
+// station happened before it.
+const HISTORY_END = day("2026-09-30");
 
 type History = Pick<
   StationRow,
@@ -621,6 +635,10 @@ type History = Pick<
   | "outage_at"
   | "decommissioned_at"
 >;
+
+const STATION_STEPS: StationStatus[] = ["planned", "permitted", "building"];
+// Vietnam's first commercial 4G network opened in 2017.
+const FIRST_4G = "2017-06-01";
 
 // Each station went through the steps up to its status, in order, and has a
 // date for each step it took and none for the steps ahead of it.
@@ -637,33 +655,34 @@ function history(r: Rng, site: Site): History {
   };
   if (site.status === "planned" || site.status === "permitted" || site.status === "building") {
     const steps = STATION_STEPS.indexOf(site.status);
-    let d = between(["2025-09-01", "2025-03-01", "2024-09-01"][steps] as string, "2026-06-30");
-    h.planned_at = isoDay(d);
-    if (steps >= 1) h.permitted_at = isoDay((d = Math.min(HISTORY_END, d + r.int(30, 150))));
-    if (steps >= 2) h.building_at = isoDay(Math.min(HISTORY_END, d + r.int(20, 120)));
+    const planned = between(["2025-09-01", "2025-03-01", "2024-09-01"][steps] as string, "2026-06-30");
+    const permitted = Math.min(HISTORY_END, planned + r.int(30, 150));
+    h.planned_at = isoDay(planned);
+    if (steps >= 1) h.permitted_at = isoDay(permitted);
+    if (steps >= 2) h.building_at = isoDay(Math.min(HISTORY_END, permitted + r.int(20, 120)));
     h.planned_on_air_date = isoDay(between(steps === 2 ? "2026-12-01" : "2027-01-15", "2027-12-31"));
     return h;
   }
   const window: Record<Site["kind"], [string, string]> = {
     backbone: site.technologies.length === 1 ? ["2016-05-01", "2019-12-31"] : ["2016-05-01", "2023-12-31"],
-    dense: ["2016-05-01", "2026-10-15"],
-    "5g": ["2024-06-01", "2026-10-15"],
+    dense: ["2016-05-01", "2026-09-15"],
+    "5g": ["2024-06-01", "2026-09-15"],
     old: ["2016-05-01", "2019-06-30"],
-    hole: ["2016-05-01", "2026-10-15"],
+    hole: ["2016-05-01", "2026-09-15"],
   };
-  const onAir = between(...window[site.kind]);
+  const [from, to] = window[site.kind];
+  const onlyNewTech = !site.technologies.includes("2g") && !site.technologies.includes("3g");
+  const onAir = between(onlyNewTech && from < FIRST_4G ? FIRST_4G : from, to);
   const building = onAir - r.int(30, 150);
   const permitted = building - r.int(20, 120);
   h.planned_at = isoDay(permitted - r.int(30, 200));
   h.permitted_at = isoDay(permitted);
   h.building_at = isoDay(building);
   h.on_air_at = isoDay(onAir);
-  if (site.status === "outage") h.outage_at = isoDay(between("2026-10-01", "2026-10-31"));
+  if (site.status === "outage") h.outage_at = isoDay(r.int(Math.max(onAir + 1, day("2026-09-01")), HISTORY_END));
   if (site.status === "decommissioned") h.decommissioned_at = isoDay(between("2020-01-01", "2025-06-30"));
   return h;
 }
-
-const STATION_STEPS: StationStatus[] = ["planned", "permitted", "building"];
 
 // ---------------------------------------------------------------- commitments
 
@@ -740,8 +759,7 @@ export function generateDemo(): DemoData {
     perOperator.set(site.operator_id, n);
     const near = nearest(villageIndex, site)?.item;
     if (!near) throw new Error("station far from every village");
-    const height =
-      site.kind === "5g" ? r.int(20, 30) : isUrban(near.old) ? r.int(20, 35) : r.int(25, 45);
+    const height = site.kind === "5g" ? r.int(20, 30) : isUrban(near.old) ? r.int(20, 35) : r.int(25, 45);
     return {
       id: `st-${String(i + 1).padStart(5, "0")}`,
       operator_id: site.operator_id,
@@ -786,11 +804,25 @@ export function generateDemo(): DemoData {
       a.operator_id.localeCompare(b.operator_id) ||
       a.tech.localeCompare(b.tech),
   );
-  const claimsOf = new Map<string, Claim[]>();
+  const claimsOf = new Map<string, CoverageRow[]>();
   for (const c of claims) {
     const list = claimsOf.get(c.village_code) ?? [];
-    list.push({ operator_id: c.operator_id, tech: c.tech, source: "computed", level: c.level });
+    list.push({
+      ...c,
+      source: "computed",
+      effective: false,
+      measurement_id: null,
+      verified_at: DEMO_TIMESTAMP,
+      updated_at: DEMO_TIMESTAMP,
+    });
     claimsOf.set(c.village_code, list);
+  }
+  // As the coverage engine stores them: the winning claim per operator and
+  // technology is marked effective.
+  const coverageRows: CoverageRow[] = [];
+  for (const list of claimsOf.values()) {
+    const winners = new Set(effectiveClaims(list));
+    for (const row of list) coverageRows.push({ ...row, effective: winners.has(row) });
   }
 
   const people = rng(SEED, "households");
@@ -836,16 +868,12 @@ export function generateDemo(): DemoData {
     unit_successions: successionRows(),
     villages: villageRows,
     stations: stationRows,
-    coverage: claims.map((c) => ({
-      ...c,
-      source: "computed",
-      measurement_id: null,
-      verified_at: DEMO_TIMESTAMP,
-      updated_at: DEMO_TIMESTAMP,
-    })),
+    coverage: coverageRows,
     commitments: commitmentRows(
       groups,
-      new Map(dated.flatMap(({ site }, i) => (site.group === undefined ? [] : [[site.group, stationRows[i] as StationRow]]))),
+      new Map(
+        dated.flatMap(({ site }, i) => (site.group === undefined ? [] : [[site.group, stationRows[i] as StationRow]])),
+      ),
     ),
     settings: [
       { key: "coverage_config", value: CONFIG, updated_at: DEMO_TIMESTAMP, updated_by: DEMO_ACTOR },

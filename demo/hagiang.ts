@@ -6,7 +6,7 @@ import operatorsJson from "../data/hagiang/derived/operators_mcc452.json" with {
 import successionsJson from "../data/hagiang/derived/successions_2025.json" with { type: "json" };
 import units2025Json from "../data/hagiang/derived/units_2025.json" with { type: "json" };
 import unitsPre2025Json from "../data/hagiang/derived/units_pre2025.json" with { type: "json" };
-import type { operators, unit_successions, units } from "../schema/tables.ts";
+import { type operators, UNIT_LEVELS, type unit_successions, type units } from "../schema/tables.ts";
 import type { PolygonGeometry } from "../worker/domain/geo.ts";
 import { normalizeName } from "../worker/domain/text.ts";
 
@@ -46,6 +46,12 @@ function unitType(full_name: string, name: string): string {
   return full_name.slice(0, full_name.length - name.length).trim();
 }
 
+function unitLevel(s: string): UnitRow["level"] {
+  const level = UNIT_LEVELS.find((l) => l === s);
+  if (!level) throw new Error(`Hà Giang data: unit level ${s}`);
+  return level;
+}
+
 function expectCount(what: string, actual: number, expected: number): void {
   if (actual !== expected) throw new Error(`Hà Giang data: expected ${expected} ${what}, found ${actual}`);
 }
@@ -69,10 +75,16 @@ expectCount("pre-2025 communes", OLD_COMMUNES.length, 193);
 
 export const OLD_DISTRICT_NAMES: ReadonlyMap<string, string> = new Map(oldDistricts.map((d) => [d.code, d.name]));
 
-const successions = successionsJson.map((s) => {
-  if (s.merge_type !== "full" && s.merge_type !== "partial") throw new Error(`merge type ${s.merge_type}`);
-  return { old_code: s.old_code, new_code: s.new_code, merge_type: s.merge_type };
-});
+function mergeType(s: string): "full" | "partial" {
+  if (s !== "full" && s !== "partial") throw new Error(`Hà Giang data: merge type ${s}`);
+  return s;
+}
+
+const successions = successionsJson.map((s) => ({
+  old_code: s.old_code,
+  new_code: s.new_code,
+  merge_type: mergeType(s.merge_type),
+}));
 expectCount("successions", successions.length, 196);
 
 export const SUCCESSORS: ReadonlyMap<string, Successor[]> = (() => {
@@ -116,7 +128,7 @@ export function unitRows(): UnitRow[] {
   const rows: UnitRow[] = pre2025.map((u) => ({
     code: u.code,
     era: "pre2025",
-    level: u.level as UnitRow["level"],
+    level: unitLevel(u.level),
     name: u.name,
     full_name: u.full_name,
     name_en: u.name_en,
@@ -184,7 +196,7 @@ const OPERATORS: Array<{ id: string; name: string; mcc_mnc: string; color: strin
 export function operatorRows(): OperatorRow[] {
   return OPERATORS.map((o) => {
     const listed = operatorsJson.find((r) => r.mcc_mnc === o.mcc_mnc);
-    if (!listed || listed.status !== "Operational") throw new Error(`operator ${o.mcc_mnc} not listed as operational`);
+    if (listed?.status !== "Operational") throw new Error(`operator ${o.mcc_mnc} not listed as operational`);
     return { ...o, legal_name: listed.operator };
   });
 }

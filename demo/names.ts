@@ -3,6 +3,7 @@ import type { Rng } from "./random.ts";
 // Syllables of Tày, Nùng, H'Mông and Dao place names as Hà Giang writes them in
 // Vietnamese ("Nà Thác", "Phìn Hồ", "Lũng Cẩm"); combined they read like the
 // province's real villages without copying any one of them.
+// biome-ignore format: a table reads better ten to a line
 const FIRST = [
   "Nà", "Phìn", "Lũng", "Sủng", "Khâu", "Pả", "Cốc", "Lùng", "Tả", "Há",
   "Sà", "Mã", "Pác", "Bó", "Tát", "Ngàm", "Thèn", "Pải", "Sì", "Xín",
@@ -11,6 +12,7 @@ const FIRST = [
   "Dìn", "Mỏ", "Giàng", "Chải", "Sảng", "Thài", "Tỷ", "Cao", "Phố", "Làng",
 ] as const;
 
+// biome-ignore format: a table reads better ten to a line
 const SECOND = [
   "Thác", "Hồ", "Cẩm", "Chải", "Phìn", "Vàng", "Sán", "Chư", "Lủng", "Pả",
   "Mìn", "Tủng", "Sảng", "Khoang", "Pung", "Lìn", "Dế", "Sáng", "Chồ", "Tráng",

@@ -1,6 +1,8 @@
 // The demo as plain SQL, for `wrangler d1 execute --file` and for D1 batches in
-// tests. Every statement is INSERT OR IGNORE: loading the demo twice adds
-// nothing and never overwrites a row someone has changed since.
+// tests. Every insert skips rows whose key is already there: loading the demo
+// twice adds nothing and never overwrites a row someone has changed since.
+// ON CONFLICT DO NOTHING rather than INSERT OR IGNORE, which would also skip,
+// silently, rows that break a NOT NULL or CHECK constraint.
 import { getTableColumns, getTableName } from "drizzle-orm";
 import type { SQLiteTable } from "drizzle-orm/sqlite-core";
 import {
@@ -36,18 +38,22 @@ export function sqlLiteral(value: unknown): string {
 const quoteName = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
 // A column that no row sets is left to its default (the autoincrement ids);
-// one that only some rows set would silently differ, so it is an error.
+// one that only some rows set would silently differ, so it is an error, as is
+// a required column without a default that no row sets (the schema moved on).
 function inserts(table: SQLiteTable, rows: ReadonlyArray<Record<string, unknown>>): string[] {
   if (rows.length === 0) return [];
   const name = getTableName(table);
-  const columns = Object.entries(getTableColumns(table)).filter(([key]) => rows.some((r) => r[key] !== undefined));
-  const head = `INSERT OR IGNORE INTO ${quoteName(name)} (${columns.map(([, c]) => quoteName(c.name)).join(", ")}) VALUES\n`;
+  const all = Object.entries(getTableColumns(table));
+  const missing = all.filter(([key, c]) => c.notNull && !c.hasDefault && rows.every((r) => r[key] === undefined));
+  if (missing.length > 0) throw new Error(`${name}: no value for ${missing.map(([key]) => key).join(", ")}`);
+  const columns = all.filter(([key]) => rows.some((r) => r[key] !== undefined));
+  const head = `INSERT INTO ${quoteName(name)} (${columns.map(([, c]) => quoteName(c.name)).join(", ")}) VALUES\n`;
   const encoder = new TextEncoder();
   const statements: string[] = [];
   let chunk: string[] = [];
   let bytes = 0;
   const flush = () => {
-    if (chunk.length > 0) statements.push(`${head}${chunk.join(",\n")};`);
+    if (chunk.length > 0) statements.push(`${head}${chunk.join(",\n")}\nON CONFLICT DO NOTHING;`);
     chunk = [];
     bytes = 0;
   };

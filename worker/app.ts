@@ -4,10 +4,16 @@ import { requestId } from "hono/request-id";
 import type { AppEnv } from "./env.ts";
 import { ApiError, fromZodError, onError, problemResponse } from "./errors.ts";
 import { withDb } from "./middleware/db.ts";
+import { adminRouter } from "./routes/admin/index.ts";
+import { auditRouter } from "./routes/audit/index.ts";
+import { authRouter } from "./routes/auth/index.ts";
+import { commitmentsRouter } from "./routes/commitments/index.ts";
 import { exportsRouter } from "./routes/exports/index.ts";
+import { importsRouter } from "./routes/imports/index.ts";
 import { docsPage } from "./routes/meta/docs.ts";
 import { progressRouter } from "./routes/progress/index.ts";
 import { stationsRouter } from "./routes/stations/index.ts";
+import { surveysRouter } from "./routes/surveys/index.ts";
 import { unitsRouter } from "./routes/units/index.ts";
 import { villagesRouter } from "./routes/villages/index.ts";
 
@@ -31,8 +37,19 @@ function buildApp() {
     .route(API_BASE, unitsRouter)
     .route(API_BASE, villagesRouter)
     .route(API_BASE, stationsRouter)
-    .route(API_BASE, exportsRouter);
+    .route(API_BASE, authRouter)
+    .route(API_BASE, adminRouter)
+    .route(API_BASE, auditRouter)
+    .route(API_BASE, exportsRouter)
+    .route(API_BASE, commitmentsRouter)
+    .route(API_BASE, surveysRouter)
+    .route(API_BASE, importsRouter);
 
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
+    type: "http",
+    scheme: "bearer",
+    description: "An API token: `npm run token -- create …` locally, POST /api/v1/admin/tokens when deployed.",
+  });
   app.doc31(`${API_BASE}/openapi.json`, {
     openapi: "3.1.0",
     info: {

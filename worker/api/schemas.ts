@@ -1,6 +1,8 @@
 import { z } from "@hono/zod-openapi";
-import { createSelectSchema } from "drizzle-zod";
+import { createInsertSchema, createSelectSchema } from "drizzle-zod";
 import {
+  api_tokens,
+  audit_log,
   BLOCKER_KINDS,
   commitments,
   coverage,
@@ -123,3 +125,124 @@ export const jsonContent = <T extends z.ZodType>(schema: T, description: string)
   description,
   content: { "application/json": { schema } },
 });
+
+// ---------------------------------------------------------------- writes
+
+const technologies = z
+  .array(z.enum(TECHS, { error: `must be one of: ${TECHS.join(", ")}` }))
+  .min(1, "must name at least one technology")
+  .refine((list) => new Set(list).size === list.length, "must not repeat a technology");
+
+const stationInsert = createInsertSchema(stations, {
+  operator_id: (s) => s.regex(/^[a-z0-9-]{2,32}$/, "must be an operator code such as viettel"),
+  site_code: (s) => s.trim().min(1, "must not be empty").max(64, "must be at most 64 characters"),
+  name: (s) => s.trim().max(200, "must be at most 200 characters"),
+  lat: (s) => s.min(-90, "must be within ±90").max(90, "must be within ±90"),
+  lon: (s) => s.min(-180, "must be within ±180").max(180, "must be within ±180"),
+  technologies: () => technologies,
+  antenna_height_m: (s) => s.min(0, "must be 0–300 m").max(300, "must be 0–300 m"),
+  planned_on_air_date: () => z.iso.date("a date as YYYY-MM-DD"),
+});
+
+export const StationCreateSchema = stationInsert
+  .pick({
+    operator_id: true,
+    site_code: true,
+    name: true,
+    lat: true,
+    lon: true,
+    technologies: true,
+    antenna_height_m: true,
+    planned_on_air_date: true,
+  })
+  .strict()
+  .openapi("StationCreate");
+
+export const StationPatchSchema = stationInsert
+  .pick({
+    status: true,
+    lat: true,
+    lon: true,
+    technologies: true,
+    antenna_height_m: true,
+    planned_on_air_date: true,
+    name: true,
+  })
+  .partial()
+  .strict()
+  .refine((patch) => Object.keys(patch).length > 0, "must change at least one field")
+  .openapi("StationPatch");
+
+export const VillageChangeSchema = createSelectSchema(village_events)
+  .pick({ from_state: true, to_state: true, from_best_tech: true, to_best_tech: true })
+  .extend({ code: z.string() })
+  .openapi("VillageChange");
+
+export const StationWriteResultSchema = StationSchema.extend({
+  coverage_changes: z.array(VillageChangeSchema).openapi({
+    description: "Villages whose coverage state or best technology changed with this write",
+  }),
+}).openapi("StationWriteResult");
+
+export const ApiTokenSchema = createSelectSchema(api_tokens).omit({ token_hash: true }).openapi("ApiToken");
+
+export const TokenCreateSchema = createInsertSchema(api_tokens, {
+  label: (s) => s.trim().min(1, "must not be empty").max(100, "must be at most 100 characters"),
+  operator_id: (s) => s.regex(/^[a-z0-9-]{2,32}$/, "must be an operator code such as viettel"),
+})
+  .pick({ role: true, operator_id: true, label: true })
+  .strict()
+  .superRefine((t, ctx) => {
+    if (t.role === "operator" && !t.operator_id) {
+      ctx.addIssue({ code: "custom", path: ["operator_id"], message: "is required for an operator token" });
+    }
+    if (t.role === "admin" && t.operator_id) {
+      ctx.addIssue({ code: "custom", path: ["operator_id"], message: "must be absent for an admin token" });
+    }
+  })
+  .openapi("TokenCreate");
+
+export const TokenCreatedSchema = ApiTokenSchema.extend({
+  token: z.string().nullable().openapi({
+    description:
+      "The secret, shown this once and stored only as a hash. null in an idempotent replay: the secret is never stored, so a lost response means revoking this token and creating another.",
+  }),
+}).openapi("TokenCreated");
+
+export const MeSchema = ApiTokenSchema.pick({ role: true, operator_id: true, label: true })
+  .extend({ token_id: ApiTokenSchema.shape.id })
+  .openapi("Me");
+
+export const AuditEntrySchema = createSelectSchema(audit_log, {
+  before: () => z.unknown().openapi({ description: "The entity before the change (null for a creation)" }),
+  after: () => z.unknown().openapi({ description: "The entity after the change" }),
+}).openapi("AuditEntry");
+
+const range = (tech: string) =>
+  z
+    .number({ error: "must be a number of kilometres" })
+    .min(0.1, "must be 0.1–50 km")
+    .max(50, "must be 0.1–50 km")
+    .openapi({ description: `Nominal ${tech.toUpperCase()} radius in km` });
+
+export const CoverageConfigSchema = z
+  .object({
+    ranges_km: z.object({ "2g": range("2g"), "3g": range("3g"), "4g": range("4g"), "5g": range("5g") }).strict(),
+    good_fraction: z
+      .number({ error: "must be a number" })
+      .min(0, "must be 0–1")
+      .max(1, "must be 0–1")
+      .openapi({ description: "Within this fraction of the radius the signal counts as good, beyond it weak" }),
+  })
+  .strict()
+  .openapi("CoverageConfig");
+
+export const RecomputeResultSchema = z
+  .object({
+    dry_run: z.boolean(),
+    villages_considered: z.number().int(),
+    stations_considered: z.number().int(),
+    changes_count: z.number().int(),
+    changes: z.array(VillageChangeSchema),
+  })
+  .openapi("RecomputeResult");

@@ -1,5 +1,5 @@
 import type { BatchItem } from "drizzle-orm/batch";
-import { and, eq, gte, inArray, lte, sql } from "drizzle-orm";
+import { and, eq, gte, inArray, lte, type SQL, sql } from "drizzle-orm";
 import { coverage, settings, stations, village_events, villages } from "../../schema/tables.ts";
 import type { CoverageLevel, Tech } from "../../schema/tables.ts";
 import {
@@ -23,12 +23,17 @@ export async function loadCoverageConfig(db: Db): Promise<CoverageConfig> {
 }
 
 type CoverageRow = typeof coverage.$inferSelect;
-type VillageState = { code: string; lat: number | null; lon: number | null; coverage_state: CoverageLevel; best_tech: Tech | null };
+// A claim whose measurement is inserted in the same batch: its id does not
+// exist yet when the plan is made, so SQL looks it up by the measurement's
+// idempotency key as the batch runs.
+export type ClaimRow = CoverageRow & { measurement_key?: string };
+export type VillageState = { code: string; lat: number | null; lon: number | null; coverage_state: CoverageLevel; best_tech: Tech | null };
 
 export type Cause = {
   cause: string;
   station_id?: string | null;
   measurement_id?: number | null;
+  measurement_key?: string;
   actor: string;
   at: string;
 };
@@ -81,8 +86,8 @@ function inBox(table: typeof villages | typeof stations, center: LatLon, meters:
   return and(gte(table.lat, box.minLat), lte(table.lat, box.maxLat), gte(table.lon, box.minLon), lte(table.lon, box.maxLon));
 }
 
-async function claimsOf(db: Db, codes: string[]): Promise<CoverageRow[]> {
-  const rows: CoverageRow[] = [];
+async function claimsOf(db: Db, codes: string[]): Promise<ClaimRow[]> {
+  const rows: ClaimRow[] = [];
   for (const part of chunks(codes, 90)) {
     rows.push(...(await db.select().from(coverage).where(inArray(coverage.village_code, part))));
   }
@@ -97,23 +102,23 @@ function plan(
   db: Db,
   targets: VillageState[],
   radiating: StationForCoverage[],
-  existing: CoverageRow[],
+  existing: ClaimRow[],
   config: CoverageConfig,
   cause: Cause,
 ): CoveragePlan {
   const computed = computeClaims(targets, radiating, config);
   const computedByVillage = new Map<string, ComputedClaim[]>();
   for (const c of computed) computedByVillage.set(c.village_code, [...(computedByVillage.get(c.village_code) ?? []), c]);
-  const keptByVillage = new Map<string, CoverageRow[]>();
+  const keptByVillage = new Map<string, ClaimRow[]>();
   for (const row of existing) {
     if (row.source !== "computed") keptByVillage.set(row.village_code, [...(keptByVillage.get(row.village_code) ?? []), row]);
   }
   const previous = new Map(existing.filter((r) => r.source === "computed").map((r) => [`${r.village_code}|${r.operator_id}|${r.tech}`, r]));
 
-  const rows: CoverageRow[] = [];
+  const rows: ClaimRow[] = [];
   const changes: VillageChange[] = [];
   for (const v of targets) {
-    const fresh: CoverageRow[] = (computedByVillage.get(v.code) ?? []).map((c) => {
+    const fresh: ClaimRow[] = (computedByVillage.get(v.code) ?? []).map((c) => {
       const before = previous.get(`${c.village_code}|${c.operator_id}|${c.tech}`);
       const unchanged = before && before.level === c.level && before.station_id === c.station_id && before.distance_m === c.distance_m;
       return {
@@ -181,7 +186,9 @@ function plan(
             to_best_tech: sql`value->>'to_best_tech'`.as("to_best_tech"),
             cause: sql`${cause.cause}`.as("cause"),
             station_id: sql`${cause.station_id ?? null}`.as("station_id"),
-            measurement_id: sql`${cause.measurement_id ?? null}`.as("measurement_id"),
+            measurement_id: sql`coalesce(${cause.measurement_id ?? null}, ${measurementIdByKey(sql`${cause.measurement_key ?? null}`)})`.as(
+              "measurement_id",
+            ),
             actor: sql`${cause.actor}`.as("actor"),
           })
           .from(sql`json_each(${payload})`),
@@ -193,7 +200,7 @@ function plan(
 
 // Many rows as one JSON parameter: D1 allows only 100 bound parameters per
 // statement, and drizzle's batch needs query builders rather than raw SQL.
-export function insertCoverageRows(db: Db, rows: CoverageRow[]) {
+export function insertCoverageRows(db: Db, rows: ClaimRow[]) {
   const payload = JSON.stringify(rows.map((r) => ({ ...r, effective: r.effective ? 1 : 0 })));
   const col = (name: keyof CoverageRow) => sql`value->>${name}`.as(name);
   return db.insert(coverage).select(
@@ -207,12 +214,18 @@ export function insertCoverageRows(db: Db, rows: CoverageRow[]) {
         effective: col("effective"),
         station_id: col("station_id"),
         distance_m: col("distance_m"),
-        measurement_id: col("measurement_id"),
+        measurement_id: sql`coalesce(value->>'measurement_id', ${measurementIdByKey(sql`value->>'measurement_key'`)})`.as(
+          "measurement_id",
+        ),
         verified_at: col("verified_at"),
         updated_at: col("updated_at"),
       })
       .from(sql`json_each(${payload})`),
   );
+}
+
+function measurementIdByKey(key: SQL) {
+  return sql`(SELECT id FROM measurements WHERE idempotency_key = ${key})`;
 }
 
 function radiatingOnly(list: StationForCoverage[]): StationForCoverage[] {
@@ -253,24 +266,39 @@ export async function planAround(
   return plan(db, targets, radiatingOnly([...nearby.values()]), existing, input.config, input.cause);
 }
 
-export async function planFull(db: Db, input: { config: CoverageConfig; cause: Cause }): Promise<CoveragePlan> {
+// `changed` stations and `pending` villages are as the caller's own statements,
+// earlier in the same batch, will leave them (a bulk import's new and changed
+// rows); the database still holds them as before.
+export async function planFull(
+  db: Db,
+  input: { config: CoverageConfig; cause: Cause; changed?: StationForCoverage[]; pending?: VillageState[] },
+): Promise<CoveragePlan> {
   const [allVillages, onAir, existing] = await Promise.all([
     db.select(villageColumns).from(villages),
     db.select(stationColumns).from(stations).where(eq(stations.status, "on_air")),
     db.select().from(coverage),
   ]);
-  return plan(db, allVillages, onAir, existing, input.config, input.cause);
+  const targets = new Map(allVillages.map((v) => [v.code, v]));
+  for (const v of input.pending ?? []) targets.set(v.code, v);
+  const radiating = new Map(onAir.map((s) => [s.id, s]));
+  for (const s of input.changed ?? []) radiating.set(s.id, s);
+  return plan(db, [...targets.values()], radiatingOnly([...radiating.values()]), existing, input.config, input.cause);
 }
 
+// `claims` are survey or report claims that replace the stored claim of the
+// same village × operator × technology × source, and `pending` villages are new
+// or moved ones, both as the caller writes them earlier in the same batch.
 export async function planVillages(
   db: Db,
-  input: { codes: string[]; config: CoverageConfig; cause: Cause },
+  input: { codes: string[]; config: CoverageConfig; cause: Cause; claims?: ClaimRow[]; pending?: VillageState[] },
 ): Promise<CoveragePlan> {
   const reach = maxRangeMeters(input.config);
-  const targets: VillageState[] = [];
+  const found = new Map<string, VillageState>();
   for (const part of chunks(input.codes, 90)) {
-    targets.push(...(await db.select(villageColumns).from(villages).where(inArray(villages.code, part))));
+    for (const v of await db.select(villageColumns).from(villages).where(inArray(villages.code, part))) found.set(v.code, v);
   }
+  for (const v of input.pending ?? []) found.set(v.code, v);
+  const targets = [...found.values()];
   const nearby = new Map<string, StationForCoverage>();
   for (const v of targets) {
     if (v.lat === null || v.lon === null) continue;
@@ -280,9 +308,12 @@ export async function planVillages(
       .where(and(eq(stations.status, "on_air"), inBox(stations, v as LatLon, reach * 1.05)));
     for (const s of rows) nearby.set(s.id, s);
   }
-  const existing = await claimsOf(
+  const stored = await claimsOf(
     db,
     targets.map((t) => t.code),
   );
+  const claimKey = (c: ClaimRow) => `${c.village_code}|${c.operator_id}|${c.tech}|${c.source}`;
+  const replaced = new Set((input.claims ?? []).map(claimKey));
+  const existing = [...stored.filter((c) => !replaced.has(claimKey(c))), ...(input.claims ?? [])];
   return plan(db, targets, [...nearby.values()], existing, input.config, input.cause);
 }

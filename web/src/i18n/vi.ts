@@ -138,7 +138,8 @@ export const vi = {
   "village.oldUnit": "Trước 2025",
   "village.people": "{households} hộ, {population} người",
   "village.summaryNone": "Chưa có sóng: không trạm nào đang phát với tới thôn này và không có khảo sát báo có sóng.",
-  "village.summaryUnknown": "Chưa đánh giá: chưa có vị trí hay khảo sát nên chưa biết có sóng hay không (khác với chưa có sóng).",
+  "village.summaryUnknown":
+    "Chưa đánh giá: chưa có vị trí hay khảo sát nên chưa biết có sóng hay không (khác với chưa có sóng).",
   "village.summaryCovered": "{level}, tốt nhất {tech}, từ {n} trạm.",
   "village.summarySurvey": "Có khảo sát thực địa xác nhận hoặc thay thế kết quả tính toán.",
   "village.stations": "Trạm phủ sóng",
@@ -207,7 +208,8 @@ export const vi = {
   "op.save": "Lưu",
   "op.saving": "Đang lưu…",
   "op.saved": "Đã chuyển trạm {site} sang “{status}”.",
-  "op.conflict": "Trạm {site} vừa được người khác thay đổi (nay là “{status}”). Đã tải lại bản mới nhất; hãy kiểm tra rồi thử lại.",
+  "op.conflict":
+    "Trạm {site} vừa được người khác thay đổi (nay là “{status}”). Đã tải lại bản mới nhất; hãy kiểm tra rồi thử lại.",
   "op.forbiddenMove": "Không thể chuyển trạm {site} từ “{from}” sang “{to}”.",
   "op.allowedNext": "Các bước được phép: {allowed}.",
   "op.noAllowed": "Trạng thái này là bước cuối.",

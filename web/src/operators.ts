@@ -1,0 +1,20 @@
+import type { Progress } from "./api.ts";
+import { operatorColor } from "./map/style.ts";
+
+// Operator names and their order come from the progress figures, the one
+// place the read API lists every operator.
+let known: Progress["by_operator"] = [];
+
+export function rememberOperators(list: Progress["by_operator"]): void {
+  if (list.length > 0) known = list;
+}
+
+export const operators = (): Progress["by_operator"] => known;
+
+export const operatorName = (id: string): string => known.find((o) => o.operator_id === id)?.name ?? id;
+
+export const colorOf = (id: string): string =>
+  operatorColor(
+    id,
+    known.map((o) => o.operator_id),
+  );
