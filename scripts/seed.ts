@@ -6,6 +6,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { generateDemo } from "../demo/generate.ts";
 import { DEMO_SEED_MARKER, demoStatements } from "../demo/sql.ts";
 import { ROOT, runWrangler } from "./lib/wrangler.ts";
 
@@ -33,11 +34,12 @@ export async function seed(options: SeedOptions = {}): Promise<SeedResult> {
     return { seeded: false, ms: performance.now() - started };
   }
 
-  log("Loading the demo province (Hà Giang: 2,072 villages, 2,418 stations)…");
+  const data = generateDemo();
+  log(`Loading the demo province (${data.villages.length} villages, ${data.stations.length} stations)…`);
   const dir = join(ROOT, ".wrangler");
   mkdirSync(dir, { recursive: true });
   const file = join(dir, "demo-seed.sql");
-  writeFileSync(file, `${demoStatements().join("\n")}\n`);
+  writeFileSync(file, `${demoStatements(data).join("\n")}\n`);
   await runWrangler(["d1", "execute", "DB", ...local, "--file", file], { capture: true });
   const ms = performance.now() - started;
   log(`Demo data loaded in ${(ms / 1000).toFixed(1)} s.`);

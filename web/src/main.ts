@@ -266,6 +266,14 @@ async function start() {
         const c = map.getCenter();
         return { lat: c.lat, lon: c.lng, zoom: map.getZoom() };
       },
+      // Where a drawn village is on the page, so a test can click the canvas.
+      markerPoint(code: string) {
+        const marker = villages.marker(code);
+        if (!marker) return null;
+        const point = map.latLngToContainerPoint(marker.getLatLng());
+        const box = mapEl.getBoundingClientRect();
+        return { x: box.left + point.x, y: box.top + point.y };
+      },
     }),
   });
 
@@ -275,6 +283,16 @@ async function start() {
     filters.init(store.get().unit),
   ]);
   loadTable(store.get());
+
+  // `?village=<code>` opens on one village (the operators' page links here).
+  const wanted = new URLSearchParams(location.search).get("village");
+  if (wanted) {
+    try {
+      focusVillage(await village(wanted));
+    } catch (error) {
+      setMapState("error", errorView(error));
+    }
+  }
 }
 
 void start();
