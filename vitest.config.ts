@@ -1,5 +1,6 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+import webProject from "./test/web/vitest.project.ts";
 
 export default defineConfig(async () => {
   const migrations = await readD1Migrations("schema/migrations");
@@ -22,6 +23,7 @@ export default defineConfig(async () => {
             setupFiles: ["test/worker/setup.ts"],
           },
         },
+        webProject,
       ],
     },
   };

@@ -12,6 +12,7 @@ import { exportsRouter } from "./routes/exports/index.ts";
 import { importsRouter } from "./routes/imports/index.ts";
 import { docsPage } from "./routes/meta/docs.ts";
 import { progressRouter } from "./routes/progress/index.ts";
+import { snapshotsRouter } from "./routes/snapshots/index.ts";
 import { stationsRouter } from "./routes/stations/index.ts";
 import { surveysRouter } from "./routes/surveys/index.ts";
 import { unitsRouter } from "./routes/units/index.ts";
@@ -43,7 +44,8 @@ function buildApp() {
     .route(API_BASE, exportsRouter)
     .route(API_BASE, commitmentsRouter)
     .route(API_BASE, surveysRouter)
-    .route(API_BASE, importsRouter);
+    .route(API_BASE, importsRouter)
+    .route(API_BASE, snapshotsRouter);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
     type: "http",

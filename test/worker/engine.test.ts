@@ -4,14 +4,19 @@ import { DEMO_VILLAGES } from "../../demo/generate.ts";
 import { loadCoverageConfig, planAround } from "../../worker/data/engine.ts";
 import { DEFAULT_COVERAGE_CONFIG } from "../../worker/domain/coverage.ts";
 import { distanceMeters, type LatLon } from "../../worker/domain/geo.ts";
-import { adminOnly, type AccessCase, checkAccess, type Principals, principals, send } from "./helpers/access.ts";
+import { type AccessCase, adminOnly, checkAccess, type Principals, principals, send } from "./helpers/access.ts";
 import { getJson } from "./helpers/api.ts";
 import { seedDemo } from "./helpers/demo.ts";
 import { testDb } from "./helpers/factories.ts";
 
 type Change = { code: string; from_state: string; to_state: string };
 type WriteResult = { id: string; version: number; coverage_changes: Change[] };
-type Progress = { villages_total: number; villages_covered: number; villages_uncovered: number; stations_on_air: number };
+type Progress = {
+  villages_total: number;
+  villages_covered: number;
+  villages_uncovered: number;
+  stations_on_air: number;
+};
 type Recompute = { dry_run: boolean; villages_considered: number; changes_count: number; changes: Change[] };
 type Hole = LatLon & { code: string };
 
@@ -48,7 +53,10 @@ const fromOrTo = (changes: Change[], state: string) =>
     .sort();
 
 async function patch(id: string, body: unknown, etag: string) {
-  const res = await send({ method: "PATCH", path: `/api/v1/stations/${id}`, body, headers: { "If-Match": etag } }, who.owner);
+  const res = await send(
+    { method: "PATCH", path: `/api/v1/stations/${id}`, body, headers: { "If-Match": etag } },
+    who.owner,
+  );
   const json = (await res.json()) as WriteResult;
   expect(res.status, JSON.stringify(json)).toBe(200);
   return { body: json, etag: res.headers.get("ETag") as string };

@@ -72,22 +72,23 @@ beforeAll(async () => {
   who = await principals("viettel", "vinaphone");
 });
 
+// The access walk sends JSON bodies, which the import routes read as GeoJSON.
+const points = (properties: Record<string, unknown>, p: { lat: number; lon: number }) => ({
+  type: "FeatureCollection",
+  features: [{ type: "Feature", geometry: { type: "Point", coordinates: [p.lon, p.lat] }, properties }],
+});
+
 describe("who may import", () => {
   it("stations: operators their own, the department any", async () => {
     const route: AccessCase = {
-      prepare: async () => {
-        const site = `ACC-${++seq}`;
-        return {
-          method: "POST",
-          path: "/api/v1/import/stations",
-          headers: { "Content-Type": "text/csv" },
-          body: undefined,
-          raw: csv([STATION_HEADER, `viettel,${site},,${at(0).lat},${at(0).lon},2g|4g,,,`]),
-        };
-      },
+      prepare: async () => ({
+        method: "POST",
+        path: "/api/v1/import/stations",
+        body: points({ operator_id: "viettel", site_code: `ACC-${++seq}`, technologies: "2g|4g" }, at(0)),
+      }),
       expect: ownedBy(who, 200),
     };
-    await checkAccess("POST /import/stations", withRawBody(route), who);
+    await checkAccess("POST /import/stations", route, who);
   });
 
   it("villages: the department only", async () => {
@@ -95,20 +96,13 @@ describe("who may import", () => {
       prepare: async () => ({
         method: "POST",
         path: "/api/v1/import/villages",
-        headers: { "Content-Type": "text/csv" },
-        raw: csv(["code,name,commune_code", `ACC-V-${++seq},Thôn Mới,99101`]),
+        body: points({ code: `ACC-V-${++seq}`, name: "Thôn Mới", commune_code: "99101" }, at(1, 5)),
       }),
       expect: adminOnly(200),
     };
-    await checkAccess("POST /import/villages", withRawBody(route), who);
+    await checkAccess("POST /import/villages", route, who);
   });
 });
-
-// checkAccess sends JSON bodies; an import sends a file, so the call is sent
-// through a Request built here with the same principal's headers.
-function withRawBody(route: AccessCase & { prepare: () => Promise<{ raw?: string } & object> }): AccessCase {
-  return route;
-}
 
 describe("POST /import/stations", () => {
   it("reads what spreadsheets export: BOM, CRLF, quoted fields, Vietnamese names", async () => {
@@ -120,9 +114,11 @@ describe("POST /import/stations", () => {
       `mobifone,SS-1,"Trạm nhiều
 dòng",${at(2).lat},${at(2).lon},2G;3G,,permitted,`,
     ])}`;
+    const audits = await auditCount();
     const res = await post("stations", file, "text/csv; charset=utf-8");
     expect(res.status, await res.clone().text()).toBe(200);
     expect(await res.json()).toMatchObject({ rows: 3, created: 3, updated: 0, unchanged: 0 });
+    expect(await auditCount()).toBe(audits + 3);
     expect(await stationBySite("SS-1")).toBeDefined();
     const first = (
       await testDb()
@@ -355,7 +351,7 @@ describe("POST /import/villages", () => {
     const res = await post("villages", csv([HEADER, `MV-1,Thôn Dời,99101,,22.1004,104.5,,`]), "text/csv");
     expect(await res.json()).toMatchObject({ updated: 1 });
     const [mv] = await testDb().select().from(tables.villages).where(eq(tables.villages.code, "MV-1"));
-    expect(mv).toMatchObject({ lat: 22.1004, households: 12, population: 60, coverage_state: "good", version: 3 });
+    expect(mv).toMatchObject({ lat: 22.1004, households: 12, population: 60, coverage_state: "good" });
   });
 
   it("rejects unknown commune codes by row", async () => {

@@ -1,9 +1,26 @@
 import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import * as tables from "../../schema/tables.ts";
-import { type AccessCase, checkAccess, ownedBy, type Principals, principals, send, snapshot } from "./helpers/access.ts";
+import { expectVersion, isStaleVersion } from "../../worker/data/version-guard.ts";
+import {
+  type AccessCase,
+  checkAccess,
+  ownedBy,
+  type Principals,
+  principals,
+  send,
+  snapshot,
+} from "./helpers/access.ts";
 import { getJson, type Problem } from "./helpers/api.ts";
-import { insertStations, insertVillages, recomputeAll, seedBase, stationRow, testDb, villageRow } from "./helpers/factories.ts";
+import {
+  insertStations,
+  insertVillages,
+  recomputeAll,
+  seedBase,
+  stationRow,
+  testDb,
+  villageRow,
+} from "./helpers/factories.ts";
 
 type Station = typeof tables.stations.$inferSelect;
 type WriteResult = Station & {
@@ -40,12 +57,28 @@ async function station(overrides: Partial<Station> = {}): Promise<Station> {
   const [row] = await insertStations([
     stationRow({ site_code: `WR-${++seq}`, ...base, status: "planned", on_air_at: null, ...overrides }),
   ]);
-  return (await testDb().select().from(tables.stations).where(eq(tables.stations.id, row?.id as string)))[0] as Station;
+  return (
+    await testDb()
+      .select()
+      .from(tables.stations)
+      .where(eq(tables.stations.id, row?.id as string))
+  )[0] as Station;
 }
 
-function patch(id: string, body: unknown, etag: string | undefined, auth = who.owner, extra: Record<string, string> = {}) {
+function patch(
+  id: string,
+  body: unknown,
+  etag: string | undefined,
+  auth = who.owner,
+  extra: Record<string, string> = {},
+) {
   return send(
-    { method: "PATCH", path: `/api/v1/stations/${id}`, body, headers: { ...(etag ? { "If-Match": etag } : {}), ...extra } },
+    {
+      method: "PATCH",
+      path: `/api/v1/stations/${id}`,
+      body,
+      headers: { ...(etag ? { "If-Match": etag } : {}), ...extra },
+    },
     auth,
   );
 }
@@ -79,7 +112,12 @@ describe("who may write stations", () => {
     const route: AccessCase = {
       prepare: async () => {
         const s = await station();
-        return { method: "PATCH", path: `/api/v1/stations/${s.id}`, body: { status: "permitted" }, headers: { "If-Match": '"1"' } };
+        return {
+          method: "PATCH",
+          path: `/api/v1/stations/${s.id}`,
+          body: { status: "permitted" },
+          headers: { "If-Match": '"1"' },
+        };
       },
       expect: ownedBy(who, 200),
     };
@@ -137,8 +175,22 @@ describe("POST /api/v1/stations", () => {
     expect(body.station_id).toMatch(/^st-/);
     expect(await snapshot()).toEqual(before);
     // Another operator may use the same site code.
-    const mine = await send({ method: "POST", path: "/api/v1/stations", body: { ...input, operator_id: "vinaphone" } }, who.other);
+    const mine = await send(
+      { method: "POST", path: "/api/v1/stations", body: { ...input, operator_id: "vinaphone" } },
+      who.other,
+    );
     expect(mine.status).toBe(201);
+  });
+
+  it("lets exactly one of several concurrent registrations of a site win", async () => {
+    const input = newStation();
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () => send({ method: "POST", path: "/api/v1/stations", body: input }, who.owner)),
+    );
+    expect(results.map((r) => r.status).sort()).toEqual([201, 409, 409, 409, 409]);
+    const rows = await testDb().select().from(tables.stations).where(eq(tables.stations.site_code, input.site_code));
+    expect(rows).toHaveLength(1);
+    expect(await auditOf(rows[0]?.id as string)).toHaveLength(1);
   });
 
   it("validates the body field by field", async () => {
@@ -146,24 +198,42 @@ describe("POST /api/v1/stations", () => {
       {
         method: "POST",
         path: "/api/v1/stations",
-        body: newStation({ lat: 91, lon: -181, technologies: ["4g", "4g"], antenna_height_m: 301, planned_on_air_date: "soon", colour: "red" }),
+        body: newStation({
+          lat: 91,
+          lon: -181,
+          technologies: ["4g", "4g"],
+          antenna_height_m: 301,
+          planned_on_air_date: "soon",
+          colour: "red",
+        }),
       },
       who.owner,
     );
     const body = (await res.json()) as Problem;
     expect(res.status).toBe(400);
     const fields = body.errors?.map((e) => e.field) ?? [];
-    expect(fields).toEqual(expect.arrayContaining(["lat", "lon", "technologies", "antenna_height_m", "planned_on_air_date"]));
+    expect(fields).toEqual(
+      expect.arrayContaining(["lat", "lon", "technologies", "antenna_height_m", "planned_on_air_date"]),
+    );
     expect(body.errors?.some((e) => e.problem.includes("colour"))).toBe(true);
-    const empty = await send({ method: "POST", path: "/api/v1/stations", body: newStation({ technologies: [] }) }, who.owner);
+    const empty = await send(
+      { method: "POST", path: "/api/v1/stations", body: newStation({ technologies: [] }) },
+      who.owner,
+    );
     expect(empty.status).toBe(400);
   });
 
   it("refuses a station far from every village and an unknown operator with 422", async () => {
-    const far = await send({ method: "POST", path: "/api/v1/stations", body: newStation({ lat: 10, lon: 106 }) }, who.owner);
+    const far = await send(
+      { method: "POST", path: "/api/v1/stations", body: newStation({ lat: 10, lon: 106 }) },
+      who.owner,
+    );
     expect(far.status).toBe(422);
     expect(((await far.json()) as Problem).detail).toContain("swapped");
-    const unknown = await send({ method: "POST", path: "/api/v1/stations", body: newStation({ operator_id: "gmobile" }) }, who.admin);
+    const unknown = await send(
+      { method: "POST", path: "/api/v1/stations", body: newStation({ operator_id: "gmobile" }) },
+      who.admin,
+    );
     expect(unknown.status).toBe(422);
     expect(((await unknown.json()) as Problem).detail).toContain("viettel");
   });
@@ -220,7 +290,10 @@ describe("the lifecycle through PATCH", () => {
     const res = await patch(s.id, { name: "Sống lại" }, '"1"');
     expect(res.status).toBe(409);
     expect(((await res.json()) as Allowed).allowed).toEqual([]);
-    const again = await send({ method: "DELETE", path: `/api/v1/stations/${s.id}`, headers: { "If-Match": '"1"' } }, who.owner);
+    const again = await send(
+      { method: "DELETE", path: `/api/v1/stations/${s.id}`, headers: { "If-Match": '"1"' } },
+      who.owner,
+    );
     expect(again.status).toBe(200);
     expect(((await again.json()) as WriteResult).version).toBe(1);
     expect(await auditOf(s.id)).toHaveLength(0);
@@ -239,10 +312,20 @@ describe("the lifecycle through PATCH", () => {
   it("changes name, height, planned date and technologies of a planned station without touching coverage", async () => {
     const s = await station();
     const before = await snapshot(["coverage", "villages", "village_events"]);
-    const res = await patch(s.id, { name: "BTS Mới", antenna_height_m: 42, planned_on_air_date: "2027-06-30", technologies: ["5g", "4g"] }, '"1"');
+    const res = await patch(
+      s.id,
+      { name: "BTS Mới", antenna_height_m: 42, planned_on_air_date: "2027-06-30", technologies: ["5g", "4g"] },
+      '"1"',
+    );
     const body = (await res.json()) as WriteResult;
     expect(res.status).toBe(200);
-    expect(body).toMatchObject({ name: "BTS Mới", antenna_height_m: 42, planned_on_air_date: "2027-06-30", technologies: ["4g", "5g"], version: 2 });
+    expect(body).toMatchObject({
+      name: "BTS Mới",
+      antenna_height_m: 42,
+      planned_on_air_date: "2027-06-30",
+      technologies: ["4g", "5g"],
+      version: 2,
+    });
     expect(body.updated_by).toMatch(/^operator:viettel:/);
     expect(await snapshot(["coverage", "villages", "village_events"])).toEqual(before);
   });
@@ -300,6 +383,37 @@ describe("conflict detection with If-Match", () => {
     expect(await auditOf(s.id)).toHaveLength(1);
   });
 
+  it("rolls back the whole batch when the row moved between read and write", async () => {
+    // The race the HTTP tests cannot time: another writer commits after this
+    // request read version 1 and before its batch runs.
+    const s = await station();
+    const db = testDb();
+    await db.update(tables.stations).set({ version: 2 }).where(eq(tables.stations.id, s.id));
+    const entry = {
+      at: "2026-01-01T00:00:00.000Z",
+      actor: "t",
+      actor_role: "admin",
+      action: "x",
+      entity_type: "station",
+      entity_id: s.id,
+    };
+    const stale = db.batch([
+      expectVersion(db, tables.stations, s.id, 1),
+      db.update(tables.stations).set({ name: "lost" }).where(eq(tables.stations.id, s.id)),
+      db.insert(tables.audit_log).values(entry),
+    ]);
+    const err = await stale.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(isStaleVersion(err)).toBe(true);
+    expect(await auditOf(s.id)).toHaveLength(0);
+    expect((await getJson<Station>(`/api/v1/stations/${s.id}`)).body.name).toBe(s.name);
+
+    await db.batch([expectVersion(db, tables.stations, s.id, 2), db.insert(tables.audit_log).values(entry)]);
+    expect(await auditOf(s.id)).toHaveLength(1);
+  });
+
   it("accepts the weak form of the ETag that compressing proxies produce, and a list of ETags", async () => {
     const s = await station();
     expect((await patch(s.id, { name: "W" }, 'W/"1"')).status).toBe(200);
@@ -320,8 +434,15 @@ describe("coverage follows station changes", () => {
       { code: away.code, from_state: "none", to_state: "good", from_best_tech: null, to_best_tech: "4g" },
     ]);
     expect((await village()).coverage_state).toBe("good");
-    const events = await testDb().select().from(tables.village_events).where(eq(tables.village_events.village_code, away.code));
-    expect(events.at(-1)).toMatchObject({ station_id: s.id, to_state: "good", cause: expect.stringContaining("building → on_air") });
+    const events = await testDb()
+      .select()
+      .from(tables.village_events)
+      .where(eq(tables.village_events.village_code, away.code));
+    expect(events.at(-1)).toMatchObject({
+      station_id: s.id,
+      to_state: "good",
+      cause: expect.stringContaining("building → on_air"),
+    });
 
     const off = await patch(s.id, { status: "outage" }, on.headers.get("ETag") as string);
     expect(((await off.json()) as WriteResult).coverage_changes).toEqual([
@@ -331,7 +452,12 @@ describe("coverage follows station changes", () => {
   });
 
   it("moves coverage with a station that moves, and re-places the station in its new commune", async () => {
-    const s = await station({ status: "on_air", on_air_at: "2024-01-01", lat: away.lat as number, lon: away.lon as number });
+    const s = await station({
+      status: "on_air",
+      on_air_at: "2024-01-01",
+      lat: away.lat as number,
+      lon: away.lon as number,
+    });
     await recomputeAll();
     const res = await patch(s.id, { lat: (home.lat as number) + 0.001, lon: home.lon }, '"1"');
     const body = (await res.json()) as WriteResult;
@@ -406,6 +532,16 @@ describe("Idempotency-Key", () => {
     const key = { "Idempotency-Key": `fix-${s.id}` };
     expect((await patch(s.id, { status: "permitted" }, '"5"', who.owner, key)).status).toBe(412);
     expect((await patch(s.id, { status: "permitted" }, '"1"', who.owner, key)).status).toBe(200);
+  });
+
+  it("replays a response that changed nothing, stored after the fact", async () => {
+    const s = await station();
+    const key = { "Idempotency-Key": `noop-${s.id}` };
+    const first = await patch(s.id, { status: "planned" }, '"1"', who.owner, key);
+    expect(first.status).toBe(200);
+    const retry = await patch(s.id, { status: "planned" }, '"1"', who.owner, key);
+    expect(retry.headers.get("Idempotent-Replayed")).toBe("true");
+    expect(await retry.json()).toEqual(await first.json());
   });
 
   it("rejects a malformed key", async () => {

@@ -60,6 +60,10 @@ function isProblem(value: unknown): value is Problem {
 
 type Answer<T> = { ok: boolean; status: number; statusText: string; url: string; json(): Promise<T> };
 
+// Routes that declare their problem responses give a union per status; the
+// success body is the one answered with 200 or 201.
+type SuccessBody<R> = R extends { status: 200 | 201; json(): Promise<infer T> } ? T : never;
+
 async function problemOf(res: { status: number; statusText: string; url: string; json(): Promise<unknown> }) {
   const body: unknown = await res.json().catch(() => undefined);
   if (isProblem(body)) return new ApiProblem(body, body as Record<string, unknown>);
@@ -85,15 +89,15 @@ export function networkProblem(error: unknown): ApiProblem {
 // A superseded request (a newer filter choice) is not an error to show.
 export const isAbort = (error: unknown) => error instanceof DOMException && error.name === "AbortError";
 
-export async function answer<T>(pending: Promise<Answer<T>>): Promise<T> {
-  let res: Answer<T>;
+export async function answer<R extends Answer<unknown>>(pending: Promise<R>): Promise<SuccessBody<R>> {
+  let res: R;
   try {
     res = await pending;
   } catch (error) {
     throw isAbort(error) ? error : networkProblem(error);
   }
   if (!res.ok) throw await problemOf(res);
-  return res.json();
+  return (await res.json()) as SuccessBody<R>;
 }
 
 // Query values travel as strings; undefined and empty ones are left out so
@@ -157,22 +161,16 @@ export const villagesExportUrl = (format: "csv" | "geojson", filters: VillageFil
 
 export const docsUrl = "/docs";
 
-// PENDING(lead): GET /api/v1/coverage-config is not in AppType yet; switch to
-// `v1["coverage-config"].$get()` when it lands and drop this hand-written type.
-export type CoverageConfig = { ranges_km: Partial<Record<Tech, number>>; good_fraction: number };
-export const coverageConfig = () => answer<CoverageConfig>(fetch("/api/v1/coverage-config"));
+export type CoverageConfig = InferResponseType<(typeof v1)["coverage-config"]["$get"], 200>;
+export const coverageConfig = () => answer(v1["coverage-config"].$get());
 
-// PENDING(issue 3): GET /api/v1/progress/history is not in AppType yet. The
-// chart reads only dated percentages; this adapter is the one place that will
-// map the real response onto them once the route is typed.
-export type HistoryPoint = { date: string; coverage_pct: number | null; villages_uncovered: number };
+export type HistoryPoint = InferResponseType<typeof v1.progress.history.$get, 200>["points"][number];
+
+// No snapshot yet is an empty history, not an error.
 export async function progressHistory(unit: string, asOf?: string): Promise<HistoryPoint[]> {
-  const query = new URLSearchParams(asOf ? { unit, as_of: asOf } : { unit });
   try {
-    const body = await answer<{ data?: HistoryPoint[] }>(fetch(`/api/v1/progress/history?${query}`));
-    return body.data ?? [];
+    return (await answer(v1.progress.history.$get({ query: compact({ unit, as_of: asOf }) }))).points;
   } catch (error) {
-    // No route yet, or no snapshot for this unit: both are "no history".
     if (error instanceof ApiProblem && error.status === 404) return [];
     throw error;
   }
@@ -184,10 +182,6 @@ export type StationPatch = InferRequestType<(typeof v1.stations)[":id"]["$patch"
 // A station with its version: the ETag is what a later change sends back in
 // If-Match, so the server can refuse it if someone else changed the station since.
 export type Versioned<T> = { body: T; etag: string };
-
-// Write routes also type their problem responses; the success body is the one
-// answered with 200 or 201.
-type SuccessBody<R> = R extends { status: 200 | 201; json(): Promise<infer T> } ? T : never;
 
 async function versioned<R extends Answer<unknown> & { headers: Headers }>(
   pending: Promise<R>,
@@ -211,7 +205,5 @@ export const patchStation = (id: string, etag: string, token: string, json: Stat
     v1.stations[":id"].$patch({ param: { id }, header: { "if-match": etag }, json }, { headers: bearer(token) }),
   );
 
-// PENDING(issue 3): GET /api/v1/auth/me is not in AppType yet; switch to the
-// typed route when it lands and drop this hand-written type.
-export type Me = { role: "operator" | "admin"; operator_id: string | null; label: string | null };
-export const authMe = (token: string) => answer<Me>(fetch("/api/v1/auth/me", { headers: bearer(token) }));
+export type Me = InferResponseType<typeof v1.auth.me.$get, 200>;
+export const authMe = (token: string) => answer(v1.auth.me.$get({}, { headers: bearer(token) }));

@@ -62,18 +62,30 @@ async function start() {
   async function openVillage(v: Pick<Village, "code" | "lat" | "lon">) {
     if (v.lat === null || v.lon === null) return;
     openVillageCode = v.code;
-    const popup = L.popup({ maxWidth: 420, minWidth: 260, maxHeight: 440, className: "village-popup" })
+    // The map pans once, for the final content: Leaflet skips the pan that
+    // follows its own autopan, which would leave the full popup cut off.
+    const popup = L.popup({
+      maxWidth: 420,
+      minWidth: 260,
+      maxHeight: 440,
+      className: "village-popup",
+      autoPan: false,
+    })
       .setLatLng([v.lat, v.lon])
       .setContent(loadingView(t("village.loading")))
       .openOn(map);
+    const settle = (content: HTMLElement) => {
+      popup.options.autoPan = true;
+      popup.setContent(content);
+    };
     const show = async () => {
       try {
         const detail = await village(v.code);
         if (openVillageCode !== v.code) return;
-        popup.setContent(villageDetailView(detail));
         lastDetail = detail;
+        settle(villageDetailView(detail));
       } catch (error) {
-        popup.setContent(errorView(error, show));
+        settle(errorView(error, show));
       }
     };
     await show();

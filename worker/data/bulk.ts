@@ -40,34 +40,31 @@ function payload(columns: Array<[string, SQLiteColumn]>, rows: Row[]): string {
 
 const ident = (name: string) => sql.raw(`"${name.replaceAll('"', '""')}"`);
 
-// INSERT of the given columns for every row, chunk by chunk.
-export function bulkInsert(db: Db, table: SQLiteTable, keys: string[], rows: Row[]) {
-  const columns = columnsOf(table, keys);
-  const names = sql.join(
-    columns.map(([, c]) => ident(c.name)),
-    sql`, `,
-  );
-  const values = sql.join(
-    columns.map(([k]) => sql`value->>${k}`),
-    sql`, `,
-  );
+// Query builders rather than db.run(): drizzle's batch cannot prepare raw SQL
+// with parameters. Rows carry every column, in the table's order, as an
+// INSERT … SELECT from drizzle lists them all.
+export function bulkInsert(db: Db, table: SQLiteTable, rows: Row[]) {
+  const columns = columnsOf(table, Object.keys(getTableColumns(table)));
   return chunked(rows).map((part) =>
-    db.run(sql`INSERT INTO ${table} (${names}) SELECT ${values} FROM json_each(${payload(columns, part)})`),
+    db.insert(table).select(
+      db
+        .select(Object.fromEntries(columns.map(([k]) => [k, sql`value->>${k}`.as(k)])))
+        .from(sql`json_each(${payload(columns, part)})`),
+    ),
   );
 }
 
 // UPDATE of the given columns, matching rows on `key`.
 export function bulkUpdate(db: Db, table: SQLiteTable, key: string, keys: string[], rows: Row[]) {
   const [[, keyColumn]] = columnsOf(table, [key]) as [[string, SQLiteColumn]];
-  const columns = columnsOf(table, keys);
-  const assignments = sql.join(
-    columns.map(([k, c]) => sql`${ident(c.name)} = j.value->>${k}`),
-    sql`, `,
-  );
+  const columns = columnsOf(table, [key, ...keys]);
+  const values = Object.fromEntries(keys.map((k) => [k, sql`j.value->>${k}`]));
   return chunked(rows).map((part) =>
-    db.run(
-      sql`UPDATE ${table} SET ${assignments} FROM json_each(${payload(columnsOf(table, [key, ...keys]), part)}) AS j WHERE ${table}.${ident(keyColumn.name)} = j.value->>${key}`,
-    ),
+    db
+      .update(table)
+      .set(values)
+      .from(sql`json_each(${payload(columns, part)}) AS j`)
+      .where(sql`${keyColumn} = j.value->>${key}`),
   );
 }
 
@@ -84,7 +81,9 @@ export function expectVersions(db: Db, table: SQLiteTable, rows: Array<{ key: st
   if (!key || !version) throw new Error(`${getTableName(table)} needs a primary key and a version`);
   return chunked(rows).map((part) => {
     const moved: SQL = sql`EXISTS (SELECT 1 FROM json_each(${JSON.stringify(part)}) AS j JOIN ${table} ON ${table}.${ident(key.name)} = j.value->>'key' WHERE ${table}.${ident(version.name)} <> j.value->>'version')`;
-    return db.run(sql`SELECT json_extract('{}', CASE WHEN ${moved} THEN ${STALE} ELSE '$' END)`);
+    return db
+      .select({ guard: sql`json_extract('{}', CASE WHEN ${moved} THEN ${STALE} ELSE '$' END)` })
+      .from(sql`(SELECT 1)`);
   });
 }
 

@@ -1,4 +1,4 @@
-import { and, getTableColumns, gte, isNotNull, lte, sql } from "drizzle-orm";
+import { and, gte, isNotNull, lte, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { operators, type Era, type StationStatus, stations, units, villages } from "../../schema/tables.ts";
 import { type CoverageConfig, radiates, type StationForCoverage } from "../domain/coverage.ts";
@@ -312,7 +312,7 @@ export async function planStationImport(db: Db, rows: StationImportRow[], ctx: I
       stations,
       updated.map((p) => ({ key: p.before.id, version: p.before.version })),
     ),
-    ...bulkInsert(db, stations, Object.keys(getTableColumns(stations)), created),
+    ...bulkInsert(db, stations, created),
     ...bulkUpdate(
       db,
       stations,
@@ -525,7 +525,7 @@ export async function planVillageImport(db: Db, rows: VillageImportRow[], ctx: I
       villages,
       updated.map((p) => ({ key: p.before.code, version: p.before.version })),
     ),
-    ...bulkInsert(db, villages, Object.keys(getTableColumns(villages)), created),
+    ...bulkInsert(db, villages, created),
     ...bulkUpdate(db, villages, "code", [...VILLAGE_FIELDS, "version", "updated_at"], updated.map((p) => p.after)),
     ...plan.statements,
     ...audits(

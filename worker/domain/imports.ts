@@ -126,22 +126,24 @@ export type ParsedFile = { rows: RawRow[]; columns: string[]; problems: RowProbl
 
 export class ImportTooLarge extends Error {}
 
-function tooManyRows(count: number): never {
-  throw new ImportTooLarge(`The file has ${count} rows; at most ${IMPORT_MAX_ROWS} are accepted per request.`);
+function tooManyRows(count: number, max: number): never {
+  throw new ImportTooLarge(`The file has ${count} rows; at most ${max} are accepted per request.`);
 }
 
 // What real spreadsheets export: UTF-8 with or without a byte-order mark, CRLF
 // or LF line ends, quoted fields with commas or line breaks inside, and comma,
 // semicolon or tab as the separator. Headers are matched without regard to
 // case or surrounding spaces.
-export function parseCsv(text: string): ParsedFile {
+// `maxRows` is the API's limit per request; the CLI reads larger files and
+// sends them in chunks.
+export function parseCsv(text: string, maxRows = IMPORT_MAX_ROWS): ParsedFile {
   const result = Papa.parse<Record<string, string>>(text.replace(/^\uFEFF/, ""), {
     header: true,
     skipEmptyLines: "greedy",
     delimitersToGuess: [",", ";", "\t"],
     transformHeader: (h) => h.trim().toLowerCase(),
   });
-  if (result.data.length > IMPORT_MAX_ROWS) tooManyRows(result.data.length);
+  if (result.data.length > maxRows) tooManyRows(result.data.length, maxRows);
   const problems: RowProblem[] = result.errors
     // A one-column file has no separator to detect; the missing columns say more.
     .filter((e) => e.code !== "UndetectableDelimiter")
@@ -157,7 +159,7 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "obj
 
 // A FeatureCollection of Points: the coordinates give lon/lat, the properties
 // the other columns. Rows are numbered by feature, from 1.
-export function parseGeoJson(text: string): ParsedFile {
+export function parseGeoJson(text: string, maxRows = IMPORT_MAX_ROWS): ParsedFile {
   let doc: unknown;
   try {
     doc = JSON.parse(text.replace(/^\uFEFF/, ""));
@@ -171,7 +173,7 @@ export function parseGeoJson(text: string): ParsedFile {
       problems: [{ field: "(file)", problem: "must be a GeoJSON FeatureCollection with a features array" }],
     };
   }
-  if (doc.features.length > IMPORT_MAX_ROWS) tooManyRows(doc.features.length);
+  if (doc.features.length > maxRows) tooManyRows(doc.features.length, maxRows);
   const rows: RawRow[] = [];
   const problems: RowProblem[] = [];
   const columns = new Set<string>();
@@ -193,8 +195,8 @@ export function parseGeoJson(text: string): ParsedFile {
   return { rows, columns: [...columns], problems };
 }
 
-export function parseImportText(text: string, format: ImportFormat): ParsedFile {
-  return format === "csv" ? parseCsv(text) : parseGeoJson(text);
+export function parseImportText(text: string, format: ImportFormat, maxRows = IMPORT_MAX_ROWS): ParsedFile {
+  return format === "csv" ? parseCsv(text, maxRows) : parseGeoJson(text, maxRows);
 }
 
 // An empty cell means "not given": null for a new row, and the stored value is

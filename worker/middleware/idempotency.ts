@@ -18,14 +18,11 @@ declare module "hono" {
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 
 // For the OpenAPI document of every write route.
-export const idempotencyHeader = z
-  .string()
-  .optional()
-  .openapi({
-    description:
-      "Any unique string (a UUID is best), up to 255 visible ASCII characters. A retry with the same key returns the first response with `Idempotent-Replayed: true` and changes nothing.",
-    example: "5f0c8f0e-7a1b-4f5e-9d43-0d7c3a6c2b11",
-  });
+export const idempotencyHeader = z.string().optional().openapi({
+  description:
+    "Any unique string (a UUID is best), up to 255 visible ASCII characters. A retry with the same key returns the first response with `Idempotent-Replayed: true` and changes nothing.",
+  example: "5f0c8f0e-7a1b-4f5e-9d43-0d7c3a6c2b11",
+});
 
 type Stored = typeof idempotency_keys.$inferSelect;
 

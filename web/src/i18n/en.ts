@@ -205,6 +205,7 @@ export const en: Messages = {
   "op.colUpdated": "Updated",
   "op.colChange": "Change status",
   "op.changeTo": "Move {site} to",
+  "op.choose": "Choose the new status…",
   "op.save": "Save",
   "op.saving": "Saving…",
   "op.saved": "Station {site} is now “{status}”.",

@@ -205,6 +205,7 @@ export const vi = {
   "op.colUpdated": "Cập nhật",
   "op.colChange": "Chuyển trạng thái",
   "op.changeTo": "Chuyển {site} sang",
+  "op.choose": "Chọn trạng thái mới…",
   "op.save": "Lưu",
   "op.saving": "Đang lưu…",
   "op.saved": "Đã chuyển trạm {site} sang “{status}”.",

@@ -17,9 +17,18 @@ export function tileTemplate(search = location.search): string | null {
 }
 
 export function createMap(container: HTMLElement): L.Map {
+  const animate = !window.matchMedia("(prefers-reduced-motion: reduce)").matches;
   // Canvas keeps thousands of circle markers as one element instead of
   // thousands of DOM nodes; the boundaries, villages and stations share it.
-  return L.map(container, { preferCanvas: true, zoomSnap: 0.25, minZoom: 6, maxZoom: 18, worldCopyJump: false });
+  return L.map(container, {
+    preferCanvas: true,
+    zoomSnap: 0.25,
+    minZoom: 6,
+    maxZoom: 18,
+    fadeAnimation: animate,
+    zoomAnimation: animate,
+    markerZoomAnimation: animate,
+  });
 }
 
 // A failing tile server must not break anything or flood the page: the first

@@ -1,10 +1,15 @@
 import L from "leaflet";
 import { el, replaceChildren } from "../dom.ts";
 import { onLocaleChange, t, techLabel } from "../i18n/index.ts";
+import { colorOf, operators } from "../operators.ts";
 import { NO_SIGNAL_COLOR, TECH_COLORS, TWO_G_COLOR, UNKNOWN_COLOR } from "./style.ts";
 
 function swatch(style: string): HTMLElement {
   return el("span", { className: "swatch", style, "aria-hidden": "true" });
+}
+
+function diamond(style: string): HTMLElement {
+  return el("span", { className: "swatch swatch-diamond", style, "aria-hidden": "true" });
 }
 
 function legendBody(): HTMLElement[] {
@@ -38,9 +43,12 @@ function stationLegend(): HTMLElement[] {
       "ul",
       { className: "legend-stations" },
       el("li", {}, t("legend.stations")),
-      el("li", {}, swatch("background:#555;border:1px solid #1f2937;width:8px;height:8px"), t("legend.stationOnAir")),
-      el("li", {}, swatch("background:#fff;border:2px dashed #555;width:8px;height:8px"), t("legend.stationPlanned")),
-      el("li", {}, swatch("background:#555;border:3px solid #8b0000;width:8px;height:8px"), t("legend.stationOutage")),
+      operators()
+        .filter((o) => o.stations_total > 0)
+        .map((o) => el("li", {}, diamond(`background:${colorOf(o.operator_id)}`), o.name)),
+      el("li", {}, diamond("background:#555;border:1px solid #1f2937"), t("legend.stationOnAir")),
+      el("li", {}, diamond("background:#fff;border:2px dashed #555"), t("legend.stationPlanned")),
+      el("li", {}, diamond("background:#555;border:2.5px solid #8b0000"), t("legend.stationOutage")),
     ),
   ];
 }

@@ -78,6 +78,7 @@ export function createSearch(handlers: { village(v: Village): void; unit(u: Unit
         className: "search-option",
         "data-kind": result.kind,
         "data-code": result.kind === "village" ? result.village.code : result.unit.code,
+        "data-era": result.kind === "unit" ? result.unit.era : undefined,
         onmousedown: (event: Event) => event.preventDefault(),
         onclick: () => choose(result),
       },

@@ -1,5 +1,6 @@
 import L from "leaflet";
 import { allStations, type Station, type StationFilters } from "../api.ts";
+import { diamondMarker } from "./diamond.ts";
 import { stationStyle } from "./style.ts";
 
 export type StationsLayer = {
@@ -28,7 +29,7 @@ export function createStationsLayer(
       // Retired sites clutter the map; they show only when asked for by status.
       drawn = rows.filter((s) => showDecommissioned || s.status !== "decommissioned");
       for (const station of drawn) {
-        const marker = L.circleMarker([station.lat, station.lon], {
+        const marker = diamondMarker([station.lat, station.lon], {
           ...stationStyle(station.status, colorOf(station.operator_id)),
           bubblingMouseEvents: false,
         });

@@ -3,6 +3,7 @@ import {
   ApiProblem,
   authMe,
   type Me,
+  networkProblem,
   type Progress,
   patchStation,
   progress,
@@ -291,12 +292,21 @@ function stationRow(s: Station): HTMLElement {
   const select = el(
     "select",
     { id: `next-${s.id}`, "aria-label": t("op.changeTo", { site: s.site_code }) },
+    el("option", { value: "", selected: true }, t("op.choose")),
     next.map((status) => el("option", { value: status }, statusLabel(status))),
+  );
+  // Nothing is preselected, so a stray click on Save cannot change a station.
+  const save = el(
+    "button",
+    { type: "button", className: "btn btn-small", "data-save": s.id, disabled: true },
+    t("op.save"),
   );
   const begin = () => void versionOf(s.id).catch(() => undefined);
   select.addEventListener("focus", begin);
-  select.addEventListener("change", begin);
-  const save = el("button", { type: "button", className: "btn btn-small", "data-save": s.id }, t("op.save"));
+  select.addEventListener("change", () => {
+    save.disabled = select.value === "";
+    begin();
+  });
   save.addEventListener("click", () => void change(s, select.value as StationStatus, save));
   return el(
     "tr",
@@ -412,8 +422,8 @@ async function change(station: Station, to: StationStatus, button: HTMLButtonEle
   }
 }
 
-async function onFailure(error: unknown, station: Station, to: StationStatus) {
-  if (!(error instanceof ApiProblem)) throw error;
+async function onFailure(failure: unknown, station: Station, to: StationStatus) {
+  const error = failure instanceof ApiProblem ? failure : networkProblem(failure);
   if (error.status === 401) {
     signOut(t("op.unauthorized"));
     return;

@@ -92,7 +92,11 @@ export const recomputeHandler: RouteHandler<typeof recompute, AppEnv> = async (c
   const body = { dry_run: dryRun, ...summary(plan) };
   if (!dryRun) {
     await db.batch([
-      auditOf(c, actor, at)({
+      auditOf(
+        c,
+        actor,
+        at,
+      )({
         action: "recompute",
         entity_type: "coverage",
         entity_id: "all",
@@ -126,7 +130,11 @@ export const putCoverageConfigHandler: RouteHandler<typeof putCoverageConfig, Ap
       .insert(settings)
       .values({ key: COVERAGE_CONFIG_KEY, value: config, updated_at: at, updated_by: who })
       .onConflictDoUpdate({ target: settings.key, set: { value: config, updated_at: at, updated_by: who } }),
-    auditOf(c, actor, at)({
+    auditOf(
+      c,
+      actor,
+      at,
+    )({
       action: "update",
       entity_type: "settings",
       entity_id: COVERAGE_CONFIG_KEY,

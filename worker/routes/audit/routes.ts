@@ -8,7 +8,9 @@ import { writeProblems } from "../problems.ts";
 // stored in UTC and compared as text.
 const instant = (description: string) =>
   z
-    .union([z.iso.datetime({ offset: true }), z.iso.date()], { error: "an ISO date or date-time, e.g. 2026-11-01T00:00:00Z" })
+    .union([z.iso.datetime({ offset: true }), z.iso.date()], {
+      error: "an ISO date or date-time, e.g. 2026-11-01T00:00:00Z",
+    })
     .optional()
     .transform((v) => (v === undefined ? undefined : new Date(v.length === 10 ? `${v}T00:00:00Z` : v).toISOString()))
     .openapi({ type: "string", description, example: "2026-11-01T00:00:00Z" });

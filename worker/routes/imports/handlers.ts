@@ -5,10 +5,10 @@ import { loadCoverageConfig } from "../../data/engine.ts";
 import { type ImportContext, type ImportPlan, planStationImport, planVillageImport } from "../../data/imports.ts";
 import { isUniqueViolation } from "../../data/version-guard.ts";
 import { todayIn } from "../../domain/commitments.ts";
-import { validateStationFile, validateVillageFile } from "../../domain/imports.ts";
+import { MAX_REPORTED_PROBLEMS, validateStationFile, validateVillageFile } from "../../domain/imports.ts";
 import type { AppEnv } from "../../env.ts";
 import { ApiError } from "../../errors.ts";
-import { actorName, currentActor, forbidden } from "../../middleware/auth.ts";
+import { actorName, currentActor } from "../../middleware/auth.ts";
 import { recordIdempotent } from "../../middleware/idempotency.ts";
 import type { importStations, importVillages } from "./routes.ts";
 import { fileProblems, readUpload } from "./upload.ts";
@@ -64,10 +64,19 @@ export const importStationsHandler: RouteHandler<typeof importStations, AppEnv> 
     const foreign = file.rows.flatMap((r, i) => (r.operator_id === actor.operator_id ? [] : [{ row: i + 1, op: r.operator_id }]));
     if (foreign.length > 0) {
       const operators = [...new Set(foreign.map((f) => `'${f.op}'`))].join(", ");
-      const rows = foreign.slice(0, 20).map((f) => f.row);
-      throw forbidden(
-        `Your token belongs to operator '${actor.operator_id}' and may not import stations of operator ${operators} (row${foreign.length === 1 ? "" : "s"} ${rows.join(", ")}${foreign.length > rows.length ? ", …" : ""}).`,
-      );
+      const shown = foreign.slice(0, MAX_REPORTED_PROBLEMS);
+      throw new ApiError({
+        status: 403,
+        code: "forbidden",
+        title: "Forbidden",
+        detail: `Your token belongs to operator '${actor.operator_id}' and may not import stations of operator ${operators} (${foreign.length} row${foreign.length === 1 ? "" : "s"}, listed in errors). Nothing was written.`,
+        errors: shown.map((f) => ({
+          row: f.row,
+          field: "operator_id",
+          location: "file",
+          problem: `is '${f.op}', not your operator '${actor.operator_id}'`,
+        })),
+      });
     }
   }
   const db = c.get("db");

@@ -6,11 +6,11 @@ import { decodeCursor, encodeCursor } from "../../api/cursor.ts";
 import type { StationPatchSchema } from "../../api/schemas.ts";
 import { auditInsert } from "../../data/audit.ts";
 import { loadCoverageConfig, planAround } from "../../data/engine.ts";
-import { expectVersion, isStaleVersion, isUniqueViolation } from "../../data/version-guard.ts";
 import { assertOperatorExists } from "../../data/operators.ts";
 import { nearestVillage, PLACEMENT_REACH_M } from "../../data/placement.ts";
 import { getStation as getStationQuery, listStations as listStationsQuery, type Station } from "../../data/stations.ts";
 import { resolveUnit } from "../../data/units.ts";
+import { expectVersion, isStaleVersion, isUniqueViolation } from "../../data/version-guard.ts";
 import { todayIn } from "../../domain/commitments.ts";
 import { radiates, type StationForCoverage } from "../../domain/coverage.ts";
 import { distanceMeters, type LatLon } from "../../domain/geo.ts";
@@ -121,7 +121,8 @@ export const createStationHandler: RouteHandler<typeof createStation, AppEnv> = 
     ]);
   } catch (err) {
     // Lost a race with another request registering the same site.
-    if (isUniqueViolation(err, "stations.site_code")) throw duplicateSite(input.operator_id, input.site_code, undefined);
+    if (isUniqueViolation(err, "stations.site_code"))
+      throw duplicateSite(input.operator_id, input.site_code, undefined);
     throw err;
   }
   return c.json(station, 201, { ETag: etagOf(station.version), Location: `/api/v1/stations/${station.id}` });

@@ -1,0 +1,16 @@
+import { defineProject } from "vitest/config";
+
+// The page tests: real Chromium against `wrangler dev` serving the built front
+// end and a freshly seeded local D1 (see global-setup.ts). One browser and one
+// server are shared, so the files run one after another.
+export default defineProject({
+  test: {
+    name: "web",
+    environment: "node",
+    include: ["test/web/**/*.test.ts"],
+    globalSetup: ["test/web/global-setup.ts"],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    fileParallelism: false,
+  },
+});
