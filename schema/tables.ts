@@ -18,6 +18,7 @@ export const BLOCKER_KINDS = ["no_grid_power", "terrain", "few_households", "fun
 export const COMMITMENT_STATUSES = ["open", "done", "cancelled"] as const;
 export const ROLES = ["operator", "admin"] as const;
 export const MEASUREMENT_SOURCES = ["survey", "field", "public"] as const;
+export const CHALLENGE_STATUSES = ["open", "upheld", "rejected"] as const;
 
 export type Era = (typeof ERAS)[number];
 export type Tech = (typeof TECHS)[number];
@@ -27,6 +28,7 @@ export type StationStatus = (typeof STATION_STATUSES)[number];
 export type BlockerKind = (typeof BLOCKER_KINDS)[number];
 export type Role = (typeof ROLES)[number];
 export type Blocker = { kind: BlockerKind; note?: string };
+export type ChallengeStatus = (typeof CHALLENGE_STATUSES)[number];
 
 const timestamps = {
   created_at: text().notNull().default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`),
@@ -95,6 +97,11 @@ export const villages = sqliteTable(
     coverage_state: text({ enum: COVERAGE_LEVELS }).notNull().default("unknown"),
     best_tech: text({ enum: TECHS }),
     coverage_changed_at: text(),
+    // The latest field or survey measurement of signal at the village that no
+    // later survey contradicts (worker/domain/evidence.ts), kept by every write
+    // of a measurement or a survey claim in the same batch. Verified or not is
+    // this date against today, so it is read, never stored.
+    evidence_at: text(),
     version: integer().notNull().default(1),
     ...timestamps,
   },
@@ -107,6 +114,7 @@ export const villages = sqliteTable(
     index("villages_state").on(t.coverage_state),
     index("villages_latlon").on(t.lat, t.lon),
     index("villages_name").on(t.name_normalized),
+    index("villages_evidence").on(t.coverage_state, t.evidence_at),
   ],
 );
 
@@ -255,6 +263,53 @@ export const measurements = sqliteTable(
     index("measurements_village").on(t.village_code, t.measured_at),
     uniqueIndex("measurements_idempotency").on(t.idempotency_key),
   ],
+);
+
+// A village × operator × technology flagged for review because enough people
+// recently reported no signal where a claim says there is. Its evidence is read
+// from measurements (worker/data/challenges.ts), not copied here.
+export const challenges = sqliteTable(
+  "challenges",
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    village_code: text()
+      .notNull()
+      .references(() => villages.code, { onDelete: "cascade" }),
+    operator_id: text()
+      .notNull()
+      .references(() => operators.id),
+    tech: text({ enum: TECHS }).notNull(),
+    status: text({ enum: CHALLENGE_STATUSES }).notNull().default("open"),
+    // Reports measured from this time on are the challenge's evidence.
+    evidence_from: text().notNull(),
+    opened_at: text().notNull(),
+    opened_by_measurement_id: integer().notNull(),
+    resolved_at: text(),
+    resolved_by: text(),
+    decision_note: text(),
+    version: integer().notNull().default(1),
+  },
+  (t) => [
+    index("challenges_status").on(t.status, t.operator_id),
+    index("challenges_village").on(t.village_code, t.operator_id, t.tech, t.resolved_at),
+    // At most one open challenge per claim: a further report joins it.
+    uniqueIndex("challenges_open")
+      .on(t.village_code, t.operator_id, t.tech)
+      .where(sql`status = 'open'`),
+  ],
+);
+
+// Fixed-window counters for unauthenticated writes (the public's
+// measurements), keyed by a hash of the client address.
+export const rate_limits = sqliteTable(
+  "rate_limits",
+  {
+    key: text().notNull(),
+    window_start: text().notNull(),
+    count: integer().notNull(),
+    expires_at: text().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.key, t.window_start] }), index("rate_limits_expiry").on(t.expires_at)],
 );
 
 // Append-only by convention of every write path: nothing updates or deletes

@@ -88,7 +88,8 @@ if (problems.length > 0) {
 // Each chunk is sent in the file's own format, with the rows exactly as read,
 // so the server validates the same cells that were checked here.
 const total = parsed.rows.length;
-const features = format === "geojson" ? (JSON.parse(text.replace(/^\uFEFF/, "")) as { features: unknown[] }).features : [];
+const features =
+  format === "geojson" ? (JSON.parse(text.replace(/^\uFEFF/, "")) as { features: unknown[] }).features : [];
 function chunkBody(start: number): { body: string; type: string } {
   if (format === "csv") {
     return {
@@ -116,7 +117,8 @@ async function send(start: number): Promise<Response> {
       const res = await fetch(new URL(`/api/v1/import/${kind}`, values.url), { method: "POST", headers, body });
       if (res.status !== 503 || attempt === 3) return res;
     } catch (err) {
-      if (attempt === 3) fail(`Cannot reach ${values.url}: ${(err as Error).message}. Is the server running (npm start)?`);
+      if (attempt === 3)
+        fail(`Cannot reach ${values.url}: ${(err as Error).message}. Is the server running (npm start)?`);
     }
     await new Promise((resolve) => setTimeout(resolve, 1000 * attempt));
   }
@@ -130,7 +132,9 @@ for (let start = 0; start < total; start += chunkSize) {
   const end = Math.min(start + chunkSize, total);
   if (!res.ok) {
     const problem = (await res.json().catch(() => ({}))) as Problem;
-    console.error(`\nRows ${fmt(start + 1)}–${fmt(end)} were refused (${res.status} ${problem.title ?? res.statusText}):`);
+    console.error(
+      `\nRows ${fmt(start + 1)}–${fmt(end)} were refused (${res.status} ${problem.title ?? res.statusText}):`,
+    );
     console.error(`  ${problem.detail ?? ""}`);
     printProblems(problem.errors ?? [], start);
     console.error(

@@ -44,5 +44,7 @@ if (values.token) {
   const res = await call(trigger);
   const outcome = (await res.text()).trim();
   if (!res.ok) fail(`The scheduled handler failed (${res.status} ${outcome}); see the server's log.`);
-  console.log(`Scheduled handler ran (${outcome}): today's snapshot is stored. See GET /api/v1/progress/history?unit=…`);
+  console.log(
+    `Scheduled handler ran (${outcome}): today's snapshot is stored. See GET /api/v1/progress/history?unit=…`,
+  );
 }

@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import { DrizzleQueryError } from "drizzle-orm/errors";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { ZodError } from "zod";
@@ -71,14 +72,18 @@ const LOCATIONS: Record<string, FieldLocation> = {
   header: "header",
 };
 
+const fieldName = (path: PropertyKey[]) => (path.length > 0 ? path.map(String).join(".") : "(body)");
+
 export function fromZodError(error: ZodError, target: string): ApiError {
   const location = LOCATIONS[target] ?? "body";
   return invalidInput(
-    error.issues.map((issue) => ({
-      field: issue.path.length > 0 ? issue.path.join(".") : "(body)",
-      location,
-      problem: issue.message,
-    })),
+    error.issues.flatMap((issue) =>
+      // Zod reports unknown keys on the object that holds them; the client
+      // needs the key itself to find its typo.
+      issue.code === "unrecognized_keys"
+        ? issue.keys.map((key) => ({ field: fieldName([...issue.path, key]), location, problem: "is not a known field" }))
+        : [{ field: fieldName(issue.path), location, problem: issue.message }],
+    ),
   );
 }
 
@@ -100,28 +105,63 @@ export function problemResponse(c: Context<AppEnv>, err: ApiError): Response {
   return res;
 }
 
-// D1 reports overload and transient storage trouble through error messages;
-// those are worth a retry, unlike a bug in our own SQL.
-function isTransientStorageError(err: Error): boolean {
-  return /SQLITE_BUSY|database is locked|Network connection lost|overloaded|storage operation|timed? ?out|reset because/i.test(
-    `${err.message} ${String((err as { cause?: unknown }).cause ?? "")}`,
-  );
+// Drizzle wraps each failed query in an error whose message lists the bound
+// parameters: client data, and digests of tokens. Only the SQL text and the
+// messages of the errors it wraps are looked at or logged.
+function storageMessages(err: unknown): string[] {
+  const out: string[] = [];
+  for (let e = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    out.push(e instanceof DrizzleQueryError ? `query: ${e.query}` : `${e.name}: ${e.message}`);
+  }
+  return out;
+}
+
+// The D1 errors whose documented remedy is "retry the operation" (D1's error
+// list, developers.cloudflare.com/d1/observability/debug-d1), plus SQLite's
+// busy signal: worth a 503 with Retry-After, unlike a bug in our own SQL.
+const TRANSIENT_STORAGE =
+  /Network connection lost|reset because its code was updated|caused object to be reset|transient issue on remote node|overloaded|requests queued|exceeded its memory limit and was reset|client disconnected|SQLITE_BUSY|database is locked/i;
+
+export function isTransientStorageError(err: unknown): boolean {
+  return storageMessages(err).some((m) => TRANSIENT_STORAGE.test(m));
+}
+
+// What the framework throws before a handler runs, as problems that name
+// what was wrong: a body that is not JSON, a media type the route does not
+// take, a body over the limit.
+function fromHttpException(err: HTTPException): ApiError {
+  switch (err.status) {
+    case 400:
+      return invalidInput([{ field: "(body)", location: "body", problem: `cannot be read: ${err.message}` }]);
+    case 413:
+      return new ApiError({
+        status: 413,
+        code: "payload-too-large",
+        title: "Payload too large",
+        detail: err.message || "The body is larger than this route accepts.",
+      });
+    case 415:
+      return new ApiError({
+        status: 415,
+        code: "unsupported-media-type",
+        title: "Unsupported media type",
+        detail: "This route reads a JSON body: send it with 'Content-Type: application/json'.",
+        errors: [{ field: "Content-Type", location: "header", problem: "must be application/json" }],
+      });
+    default:
+      return new ApiError({
+        status: err.status as ContentfulStatusCode,
+        code: "http-error",
+        title: "Request failed",
+        detail: err.message || "The request could not be processed.",
+      });
+  }
 }
 
 export function onError(err: Error, c: Context<AppEnv>): Response {
   if (err instanceof ApiError) return problemResponse(c, err);
-  if (err instanceof HTTPException) {
-    return problemResponse(
-      c,
-      new ApiError({
-        status: err.status as ContentfulStatusCode,
-        code: err.status === 413 ? "payload-too-large" : "http-error",
-        title: err.status === 413 ? "Payload too large" : "Request failed",
-        detail: err.message || "The request could not be processed.",
-      }),
-    );
-  }
-  console.error(JSON.stringify({ request_id: c.get("requestId"), error: err.name, message: err.message }));
+  if (err instanceof HTTPException) return problemResponse(c, fromHttpException(err));
+  console.error(JSON.stringify({ request_id: c.get("requestId"), error: storageMessages(err) }));
   if (isTransientStorageError(err)) {
     return problemResponse(
       c,
@@ -129,7 +169,8 @@ export function onError(err: Error, c: Context<AppEnv>): Response {
         status: 503,
         code: "storage-unavailable",
         title: "Storage temporarily unavailable",
-        detail: "The database did not answer. Nothing was changed; retry shortly.",
+        detail:
+          "The database did not answer; retry shortly. Each write is applied whole or not at all, and an Idempotency-Key makes the retry safe.",
         headers: { "Retry-After": "5" },
       }),
     );

@@ -1,7 +1,7 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import "./helpers/context.ts";
-import { allUncovered, api, baseUrl, ok, progressOf, withoutDiacritics } from "./helpers/api.ts";
+import { allUncovered, api, baseUrl, ok, progressOf, snapshotDaysAgo, withoutDiacritics } from "./helpers/api.ts";
 import { launch, mapReady, open, type Session, screenshot } from "./helpers/browser.ts";
 
 const PROVINCE = "02";
@@ -27,6 +27,9 @@ const vi = (n: number, options?: Intl.NumberFormatOptions) => new Intl.NumberFor
 
 describe("the map", () => {
   test("loads with no network and draws exactly the villages without signal that the API reports", async () => {
+    // Two days of snapshots give the history chart a line to draw.
+    await snapshotDaysAgo(2);
+    await snapshotDaysAgo(1);
     const page = await fresh();
     await page.goto("/", { waitUntil: "domcontentloaded" });
     await mapReady(page);
@@ -49,9 +52,43 @@ describe("the map", () => {
     expect(await page.locator("#progress-pct").textContent()).toBe(
       vi((progress.coverage_pct ?? 0) / 100, { style: "percent", minimumFractionDigits: 2, maximumFractionDigits: 2 }),
     );
+    const history = await ok(api().progress.history.$get({ query: { unit: PROVINCE } }));
+    expect(history.points.length).toBeGreaterThanOrEqual(2);
+    await page.locator("#progress-history .uplot canvas").waitFor();
     expect(session.errors).toEqual([]);
     await screenshot(page, "map");
     await screenshot(page, "progress-panel", "#tabs");
+  });
+
+  test("an API failure shows a designed error state, and retry recovers", async () => {
+    const page = await fresh();
+    const failing = "**/api/v1/villages?**";
+    await page.route(failing, (route) =>
+      route.fulfill({
+        status: 503,
+        contentType: "application/problem+json",
+        body: JSON.stringify({
+          type: "/docs#problem-storage-unavailable",
+          title: "Storage temporarily unavailable",
+          status: 503,
+          detail: "The database did not answer. Nothing was changed; retry shortly.",
+          instance: "/api/v1/villages",
+        }),
+      }),
+    );
+    await page.goto("/", { waitUntil: "domcontentloaded" });
+    await page.waitForFunction(() => window.phuSong?.state === "error");
+    const alert = page.locator("#map-status [role=alert]");
+    expect(await alert.textContent()).toContain("Không tải được dữ liệu");
+    expect(await alert.textContent()).toContain("503");
+    await expect.poll(() => page.locator("#remaining-body [role=alert]").count()).toBe(1);
+    await screenshot(page, "api-error");
+
+    await page.unroute(failing);
+    await alert.getByRole("button").click();
+    await mapReady(page);
+    expect(await page.locator("#map-status").isHidden()).toBe(true);
+    expect(session.errors).toEqual([]);
   });
 
   test("a filter redraws the map with what the API selects", async () => {
@@ -173,6 +210,51 @@ describe("the map", () => {
     expect(await shown.locator("table tbody tr").count()).toBe(explained.explanation.claims.length);
     expect(shownText).toContain("Tính từ trạm");
     await screenshot(page, "village-popup");
+    expect(session.errors).toEqual([]);
+  });
+
+  test("stations show by operator and status, with their nominal reach on demand", async () => {
+    const page = await fresh();
+    // An on-air station with a village near it but not on top of it, so that
+    // opening the village brings the station into view and leaves it clickable.
+    const onAir = await ok(api().stations.$get({ query: { status: "on_air", limit: "200" } }));
+    let found: { station: (typeof onAir.data)[number]; village: string } | undefined;
+    for (const station of onAir.data) {
+      const d = 0.012;
+      const near = await ok(
+        api().villages.$get({
+          query: { bbox: `${station.lon - d},${station.lat - d},${station.lon + d},${station.lat + d}`, limit: "5" },
+        }),
+      );
+      const clear = near.data.every(
+        (v) => v.lat !== null && v.lon !== null && Math.hypot(v.lat - station.lat, v.lon - station.lon) > 0.003,
+      );
+      if (near.data[0] && clear) {
+        found = { station, village: near.data[0].code };
+        break;
+      }
+    }
+    if (!found) throw new Error("no on-air station stands clear of the villages");
+    const { station } = found;
+
+    await page.goto(`/?village=${encodeURIComponent(found.village)}`, { waitUntil: "domcontentloaded" });
+    await page.locator(".village-detail").waitFor();
+    await page.locator(".leaflet-popup-close-button").click();
+    await page.check("#f-stations");
+    const progress = await progressOf(PROVINCE);
+    await page.waitForFunction((n) => window.phuSong?.drawnStations === n, progress.stations_total);
+
+    const point = await page.evaluate((id) => window.phuSong?.stationPoint(id) ?? null, station.id);
+    if (!point) throw new Error("the station is not drawn");
+    await page.mouse.click(point.x, point.y);
+    const popup = page.locator(`.station-detail[data-station="${station.id}"]`);
+    await popup.waitFor();
+    expect(await popup.textContent()).toContain("Đang phát sóng");
+    await popup.locator("button").click();
+    const config = await ok(api()["coverage-config"].$get());
+    const widest = Math.max(...station.technologies.map((tech) => config.ranges_km[tech]));
+    await expect.poll(() => popup.locator("[role=status]").textContent()).toContain(`${vi(widest)} km`);
+    await screenshot(page, "station-reach");
     expect(session.errors).toEqual([]);
   });
 

@@ -38,11 +38,11 @@ describe("sameCommitment", () => {
     notes: null,
   };
 
-  it("sees no change in a re-sent commitment, however absent notes are spelt", () => {
+  it("sees no change in a re-sent commitment, whatever the key order of its blockers", () => {
     expect(sameCommitment(stored, { ...stored, blockers: [...stored.blockers] })).toBe(true);
-    expect(sameCommitment(stored, { ...stored, blockers: [{ note: "dốc", kind: "terrain" }, { kind: "funding" }] })).toBe(
-      true,
-    );
+    expect(
+      sameCommitment(stored, { ...stored, blockers: [{ note: "dốc", kind: "terrain" }, { kind: "funding" }] }),
+    ).toBe(true);
   });
 
   it("sees any changed field, and blockers in another order", () => {

@@ -2,7 +2,15 @@ import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import * as tables from "../../schema/tables.ts";
 import { todayIn } from "../../worker/domain/commitments.ts";
-import { type AccessCase, checkAccess, ownedBy, type Principals, principals, send, snapshot } from "./helpers/access.ts";
+import {
+  type AccessCase,
+  checkAccess,
+  ownedBy,
+  type Principals,
+  principals,
+  send,
+  snapshot,
+} from "./helpers/access.ts";
 import { getJson, type Problem } from "./helpers/api.ts";
 import {
   insertStations,
@@ -197,6 +205,19 @@ describe("PUT /villages/{code}/commitment", () => {
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ version: 1, notes: "x" });
     expect(await auditOf(code)).toHaveLength(0);
+  });
+
+  it("answers a retried creation from the first response, adding nothing", async () => {
+    const code = await uncoveredVillage();
+    const key = { "Idempotency-Key": `commit-${code}` };
+    const first = await put(code, assignment, who.admin, key);
+    expect(first.status).toBe(201);
+    const before = await snapshot();
+    const retry = await put(code, assignment, who.admin, key);
+    expect(retry.status).toBe(201);
+    expect(retry.headers.get("Idempotent-Replayed")).toBe("true");
+    expect(await retry.json()).toEqual(await first.json());
+    expect(await snapshot()).toEqual(before);
   });
 
   it("answers 404, 422 and 400 for an unknown village, an unknown operator and bad fields", async () => {

@@ -48,7 +48,8 @@ describe("the demo province, computed from its records", () => {
     const { body: units } = await getJson<{ data: Array<{ code: string }> }>("/api/v1/units?parent=02");
     expect(units.data).toHaveLength(11);
     let uncovered = 0;
-    for (const d of units.data) uncovered += (await getJson<Progress>(`/api/v1/progress?unit=${d.code}`)).body.villages_uncovered;
+    for (const d of units.data)
+      uncovered += (await getJson<Progress>(`/api/v1/progress?unit=${d.code}`)).body.villages_uncovered;
     expect(uncovered).toBe(23);
   });
 
@@ -60,9 +61,10 @@ describe("the demo province, computed from its records", () => {
   });
 
   it("lists exactly the uncovered villages, each with its commune", async () => {
-    const { body } = await getJson<{ data: Array<{ coverage_state: string; commune_name: string | null }>; total: number }>(
-      "/api/v1/villages?coverage=none&limit=1000",
-    );
+    const { body } = await getJson<{
+      data: Array<{ coverage_state: string; commune_name: string | null }>;
+      total: number;
+    }>("/api/v1/villages?coverage=none&limit=1000");
     expect(body.total).toBe(23);
     expect(body.data.every((v) => v.coverage_state === "none" && v.commune_name)).toBe(true);
   });

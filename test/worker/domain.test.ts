@@ -15,7 +15,15 @@ import { normalizeName } from "../../worker/domain/text.ts";
 const KM_LAT = 1 / 111.2;
 
 function station(overrides: Partial<StationForCoverage> = {}): StationForCoverage {
-  return { id: "s1", operator_id: "viettel", lat: 23, lon: 105, technologies: ["2g", "4g"], status: "on_air", ...overrides };
+  return {
+    id: "s1",
+    operator_id: "viettel",
+    lat: 23,
+    lon: 105,
+    technologies: ["2g", "4g"],
+    status: "on_air",
+    ...overrides,
+  };
 }
 
 describe("normalizeName", () => {
@@ -71,7 +79,11 @@ describe("coverage computation", () => {
     for (const status of ["planned", "permitted", "building", "outage", "decommissioned"] as const) {
       expect(computeClaims([village], [station({ status })])).toEqual([]);
     }
-    expect(computeClaims([village], [station()]).map((c) => c.tech).sort()).toEqual(["2g", "4g"]);
+    expect(
+      computeClaims([village], [station()])
+        .map((c) => c.tech)
+        .sort(),
+    ).toEqual(["2g", "4g"]);
   });
 
   it("keeps the best claim per operator and technology, nearer station first", () => {
@@ -84,9 +96,17 @@ describe("coverage computation", () => {
   });
 
   it("covers a village 5 km away by 2G only", () => {
-    const claims = computeClaims([{ code: "v", lat: 23 + 5 * KM_LAT, lon: 105 }], [station({ technologies: ["2g", "3g", "4g"] })]);
+    const claims = computeClaims(
+      [{ code: "v", lat: 23 + 5 * KM_LAT, lon: 105 }],
+      [station({ technologies: ["2g", "3g", "4g"] })],
+    );
     expect(claims.map((c) => [c.tech, c.level])).toEqual([["2g", "weak"]]);
-    expect(villageCoverage(claims.map((c) => ({ ...c, source: "computed" as const })), true)).toEqual({
+    expect(
+      villageCoverage(
+        claims.map((c) => ({ ...c, source: "computed" as const })),
+        true,
+      ),
+    ).toEqual({
       coverage_state: "weak",
       best_tech: "2g",
     });

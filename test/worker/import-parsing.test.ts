@@ -45,7 +45,9 @@ describe("parseCsv", () => {
   });
 
   it("round-trips any cell text a spreadsheet can write", () => {
-    const cell = fc.string({ unit: fc.constantFrom("a", "ă", "đ", "Ư", "ợ", ",", ";", '"', "\n", "\r\n", " ", "1", "|") });
+    const cell = fc.string({
+      unit: fc.constantFrom("a", "ă", "đ", "Ư", "ợ", ",", ";", '"', "\n", "\r\n", " ", "1", "|"),
+    });
     fc.assert(
       fc.property(fc.array(fc.record({ name: cell, site_code: cell }), { minLength: 1, maxLength: 5 }), (rows) => {
         const named = rows.map((r, i) => ({ id: String(i), ...r }));
@@ -62,7 +64,11 @@ describe("parseGeoJson", () => {
       JSON.stringify({
         type: "FeatureCollection",
         features: [
-          { type: "Feature", geometry: { type: "Point", coordinates: [105.3, 23.2] }, properties: { Code: "V1", lat: 1 } },
+          {
+            type: "Feature",
+            geometry: { type: "Point", coordinates: [105.3, 23.2] },
+            properties: { Code: "V1", lat: 1 },
+          },
         ],
       }),
     );
@@ -101,7 +107,13 @@ describe("validateStationFile", () => {
       ["2g", "3g"],
       ["4g", "5g"],
     ]);
-    expect(rows[0]).toEqual({ operator_id: "viettel", site_code: "A", lat: 23.2, lon: 105.3, technologies: ["2g", "4g"] });
+    expect(rows[0]).toEqual({
+      operator_id: "viettel",
+      site_code: "A",
+      lat: 23.2,
+      lon: 105.3,
+      technologies: ["2g", "4g"],
+    });
     expect(rows[1]?.name).toBe("Trạm B");
   });
 
@@ -152,6 +164,11 @@ describe("validateVillageFile", () => {
     expect(rows).toEqual([
       { code: "V-1", name: "Thôn Một", commune_code: "00691", lat: 22.8, lon: 104.9, households: 40, population: 180 },
     ]);
-    expect(problems.map((p) => `${p.row}:${p.field}`)).toEqual(["2:lon", "3:commune_code", "3:households", "3:population"]);
+    expect(problems.map((p) => `${p.row}:${p.field}`)).toEqual([
+      "2:lon",
+      "3:commune_code",
+      "3:households",
+      "3:population",
+    ]);
   });
 });

@@ -14,7 +14,15 @@ import {
   snapshot,
 } from "./helpers/access.ts";
 import { getJson, type Problem, request } from "./helpers/api.ts";
-import { insertStations, insertVillages, recomputeAll, seedBase, stationRow, testDb, villageRow } from "./helpers/factories.ts";
+import {
+  insertStations,
+  insertVillages,
+  recomputeAll,
+  seedBase,
+  stationRow,
+  testDb,
+  villageRow,
+} from "./helpers/factories.ts";
 
 type Result = {
   rows: number;
@@ -199,15 +207,25 @@ dòng",${at(2).lat},${at(2).lon},2G;3G,,permitted,`,
       `viettel,DUP-1,,${at(1).lat},${at(1).lon},2g,,,`,
     ]);
     const dup = (await (await post("stations", repeated, "text/csv")).json()) as Problem;
-    expect(dup.errors).toEqual([expect.objectContaining({ row: 2, field: "site_code", problem: expect.stringMatching(/repeats row 1/) })]);
+    expect(dup.errors).toEqual([
+      expect.objectContaining({ row: 2, field: "site_code", problem: expect.stringMatching(/repeats row 1/) }),
+    ]);
     const unknown = (await (
       await post("stations", csv([STATION_HEADER, `sfone,X-1,,${at(0).lat},${at(0).lon},2g,,,`]), "text/csv")
     ).json()) as Problem;
     expect(unknown.errors).toEqual([expect.objectContaining({ row: 1, field: "operator_id" })]);
-    const leap = await post("stations", csv([STATION_HEADER, `viettel,LIFE-1,,${at(5).lat},${at(5).lon},2g|4g,,on_air,`]), "text/csv");
+    const leap = await post(
+      "stations",
+      csv([STATION_HEADER, `viettel,LIFE-1,,${at(5).lat},${at(5).lon},2g|4g,,on_air,`]),
+      "text/csv",
+    );
     expect(leap.status).toBe(400);
     expect(((await leap.json()) as Problem).errors).toEqual([
-      expect.objectContaining({ row: 1, field: "status", problem: expect.stringMatching(/planned.*on_air.*permitted, decommissioned/) }),
+      expect.objectContaining({
+        row: 1,
+        field: "status",
+        problem: expect.stringMatching(/planned.*on_air.*permitted, decommissioned/),
+      }),
     ]);
     const far = await post("stations", csv([STATION_HEADER, `viettel,FAR-1,,10.5,106.7,2g,,,`]), "text/csv");
     expect(((await far.json()) as Problem).errors).toEqual([expect.objectContaining({ row: 1, field: "lat" })]);
@@ -215,7 +233,9 @@ dòng",${at(2).lat},${at(2).lon},2G;3G,,permitted,`,
   });
 
   it("updates along the lifecycle, one audit entry per changed station", async () => {
-    await insertStations([stationRow({ site_code: "UPD-1", ...at(5), status: "planned", on_air_at: null, name: "Giữ tên" })]);
+    await insertStations([
+      stationRow({ site_code: "UPD-1", ...at(5), status: "planned", on_air_at: null, name: "Giữ tên" }),
+    ]);
     const audits = await auditCount();
     const res = await post(
       "stations",
@@ -246,9 +266,11 @@ dòng",${at(2).lat},${at(2).lon},2G;3G,,permitted,`,
     );
     const body = (await res.json()) as Result;
     expect(body.coverage.villages_changed).toBeGreaterThanOrEqual(1);
-    const detail = (await getJson<{ coverage_state: string; history: Array<{ cause: string; station_id: string }> }>(
-      `/api/v1/villages/${village}`,
-    )).body;
+    const detail = (
+      await getJson<{ coverage_state: string; history: Array<{ cause: string; station_id: string }> }>(
+        `/api/v1/villages/${village}`,
+      )
+    ).body;
     expect(detail.coverage_state).toBe("good");
     expect(detail.history[0]?.cause).toMatch(/^import of 1 station rows/);
     expect(detail.history[0]?.station_id).toBe((await stationBySite("AIR-1"))?.id);
@@ -257,7 +279,7 @@ dòng",${at(2).lat},${at(2).lon},2G;3G,,permitted,`,
 
   it("recomputes the whole province in one pass for a large file, as a full recompute would", async () => {
     const lines = Array.from({ length: 30 }, (_, i) => {
-      const p = { lat: 22.5 + (i * 3.7) * KM_LAT, lon: 104.9 + (i % 3) * 0.01 };
+      const p = { lat: 22.5 + i * 3.7 * KM_LAT, lon: 104.9 + (i % 3) * 0.01 };
       return `mobifone,BIG-${i},,${p.lat},${p.lon},2g,,${i % 2 === 0 ? "on_air" : "planned"},`;
     });
     const res = await post("stations", csv([STATION_HEADER, ...lines]), "text/csv");
@@ -315,7 +337,9 @@ describe("POST /import/villages", () => {
   const HEADER = "code,name,commune_code,old_commune_code,lat,lon,households,population";
 
   it("creates villages with their units and coverage, and re-import is a no-op", async () => {
-    await insertStations([stationRow({ id: "st-imv", site_code: "IMV-BTS", lat: 22.1, lon: 104.5, technologies: ["4g"] })]);
+    await insertStations([
+      stationRow({ id: "st-imv", site_code: "IMV-BTS", lat: 22.1, lon: 104.5, technologies: ["4g"] }),
+    ]);
     const file = csv([
       HEADER,
       `NV-1,Bản Nà Mới,99101,99102,22.1005,104.5,40,180`,
@@ -341,7 +365,11 @@ describe("POST /import/villages", () => {
     expect(nv2).toMatchObject({ coverage_state: "unknown", old_commune_code: null, lat: null });
 
     const before = await snapshot();
-    expect(await (await post("villages", file, "text/csv")).json()).toMatchObject({ created: 0, updated: 0, unchanged: 2 });
+    expect(await (await post("villages", file, "text/csv")).json()).toMatchObject({
+      created: 0,
+      updated: 0,
+      unchanged: 2,
+    });
     expect(await snapshot()).toEqual(before);
     expect(await fullRecomputeChanges()).toEqual([]);
   });
@@ -356,12 +384,49 @@ describe("POST /import/villages", () => {
 
   it("rejects unknown commune codes by row", async () => {
     const before = await snapshot();
-    const res = await post("villages", csv([HEADER, "UC-1,Thôn A,99101,,,,,", "UC-2,Thôn B,12345,99999,,,,"]), "text/csv");
+    const res = await post(
+      "villages",
+      csv([HEADER, "UC-1,Thôn A,99101,,,,,", "UC-2,Thôn B,12345,99999,,,,"]),
+      "text/csv",
+    );
     expect(res.status).toBe(400);
     expect(((await res.json()) as Problem).errors).toEqual([
       expect.objectContaining({ row: 2, field: "commune_code" }),
       expect.objectContaining({ row: 2, field: "old_commune_code" }),
     ]);
     expect(await snapshot()).toEqual(before);
+  });
+});
+
+describe("retries and the OpenAPI document", () => {
+  it("answers a retried import from the first response and writes nothing more", async () => {
+    const file = csv([STATION_HEADER, `viettel,IDEM-1,,${at(4).lat},${at(4).lon},2g,,,`]);
+    const headers = { ...who.owner, "Content-Type": "text/csv", "Idempotency-Key": `import-${++seq}` };
+    const first = await request("/api/v1/import/stations", { method: "POST", headers, body: file });
+    expect(await first.json()).toMatchObject({ created: 1 });
+    const before = await snapshot();
+    const retry = await request("/api/v1/import/stations", { method: "POST", headers, body: file });
+    expect(retry.headers.get("Idempotent-Replayed")).toBe("true");
+    expect(await retry.json()).toMatchObject({ created: 1, unchanged: 0 });
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it("documents the write routes with their security and the file types an import takes", async () => {
+    type Operation = { security?: unknown[]; requestBody?: { content: Record<string, unknown> } };
+    const { body } = await getJson<{ paths: Record<string, Record<string, Operation>> }>("/api/v1/openapi.json");
+    const bearer = [{ bearer: [] }];
+    expect(body.paths["/api/v1/villages/{code}/commitment"]?.put?.security).toEqual(bearer);
+    expect(body.paths["/api/v1/villages/{code}/surveys"]?.post?.security).toEqual(bearer);
+    expect(body.paths["/api/v1/import/villages"]?.post?.security).toEqual(bearer);
+    expect(body.paths["/api/v1/admin/snapshot"]?.post?.security).toEqual(bearer);
+    const stationsImport = body.paths["/api/v1/import/stations"]?.post;
+    expect(stationsImport?.security).toEqual(bearer);
+    expect(Object.keys(stationsImport?.requestBody?.content ?? {})).toEqual([
+      "text/csv",
+      "application/geo+json",
+      "multipart/form-data",
+    ]);
+    expect(body.paths["/api/v1/commitments"]?.get?.security).toBeUndefined();
+    expect(body.paths["/api/v1/progress/history"]?.get?.security).toBeUndefined();
   });
 });

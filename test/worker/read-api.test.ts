@@ -1,5 +1,7 @@
+import type { z } from "@hono/zod-openapi";
 import { beforeAll, describe, expect, it } from "vitest";
 import * as tables from "../../schema/tables.ts";
+import type { VillageDetailSchema } from "../../worker/api/schemas.ts";
 import { getJson, type Problem, request } from "./helpers/api.ts";
 import {
   insertStations,
@@ -11,8 +13,16 @@ import {
   villageRow,
 } from "./helpers/factories.ts";
 
+type VillageDetail = z.infer<typeof VillageDetailSchema>;
 type Page<T> = { data: T[]; total: number; next_cursor: string | null };
-type Village = { code: string; name: string; coverage_state: string; best_tech: string | null; commune_name: string | null; commitment: { overdue: boolean } | null };
+type Village = {
+  code: string;
+  name: string;
+  coverage_state: string;
+  best_tech: string | null;
+  commune_name: string | null;
+  commitment: { overdue: boolean } | null;
+};
 type Station = { id: string; operator_id: string; status: string; technologies: string[] };
 
 const KM_LAT = 1 / 111.2;
@@ -26,13 +36,34 @@ const v = {
   near: villageRow({ code: "A-02", name: "Bản Phìn", lat: base.lat + 1 * KM_LAT, lon: base.lon }),
   edge: villageRow({ code: "A-03", name: "Thôn Nà Thác", lat: base.lat + 8 * KM_LAT, lon: base.lon }),
   far: villageRow({ code: "A-04", name: "Thôn Xa", lat: base.lat + 30 * KM_LAT, lon: base.lon }),
-  other: villageRow({ code: "B-01", name: "Thôn Đồng", lat: base.lat, lon: base.lon + 0.5, old_commune_code: "99102", commune_code: "99101" }),
+  other: villageRow({
+    code: "B-01",
+    name: "Thôn Đồng",
+    lat: base.lat,
+    lon: base.lon + 0.5,
+    old_commune_code: "99102",
+    commune_code: "99101",
+  }),
   noLocation: villageRow({ code: "B-02", name: "Thôn Chưa Đo", lat: null, lon: null, old_commune_code: "99102" }),
 };
 const s = {
   viettel: stationRow({ id: "st-a", site_code: "VT-1", ...base, technologies: ["2g", "3g", "4g"] }),
-  planned: stationRow({ id: "st-b", site_code: "VT-2", lat: base.lat + 30 * KM_LAT, lon: base.lon, status: "planned", on_air_at: null }),
-  mobifone: stationRow({ id: "st-c", operator_id: "mobifone", site_code: "MB-1", lat: base.lat + 13 * KM_LAT, lon: base.lon, technologies: ["2g", "4g"] }),
+  planned: stationRow({
+    id: "st-b",
+    site_code: "VT-2",
+    lat: base.lat + 30 * KM_LAT,
+    lon: base.lon,
+    status: "planned",
+    on_air_at: null,
+  }),
+  mobifone: stationRow({
+    id: "st-c",
+    operator_id: "mobifone",
+    site_code: "MB-1",
+    lat: base.lat + 13 * KM_LAT,
+    lon: base.lon,
+    technologies: ["2g", "4g"],
+  }),
 };
 
 beforeAll(async () => {
@@ -42,7 +73,12 @@ beforeAll(async () => {
   await recomputeAll();
   await testDb()
     .insert(tables.commitments)
-    .values({ village_code: "A-04", operator_id: "viettel", target_date: "2020-01-01", blockers: [{ kind: "no_grid_power" }] });
+    .values({
+      village_code: "A-04",
+      operator_id: "viettel",
+      target_date: "2020-01-01",
+      blockers: [{ kind: "no_grid_power" }],
+    });
 });
 
 describe("GET /api/v1/progress", () => {
@@ -100,9 +136,16 @@ describe("GET /api/v1/progress", () => {
 
 describe("units", () => {
   it("lists provinces, children and searches by name without diacritics", async () => {
-    expect((await getJson<{ data: Array<{ code: string }> }>("/api/v1/units")).body.data.map((u) => u.code)).toEqual(["98", "99"]);
-    expect((await getJson<{ data: Array<{ code: string }> }>("/api/v1/units?parent=991")).body.data.map((u) => u.code)).toEqual(["99101", "99102"]);
-    expect((await getJson<{ data: Array<{ code: string }> }>("/api/v1/units?q=dong%20van")).body.data.map((u) => u.code)).toEqual(["99102"]);
+    expect((await getJson<{ data: Array<{ code: string }> }>("/api/v1/units")).body.data.map((u) => u.code)).toEqual([
+      "98",
+      "99",
+    ]);
+    expect(
+      (await getJson<{ data: Array<{ code: string }> }>("/api/v1/units?parent=991")).body.data.map((u) => u.code),
+    ).toEqual(["99101", "99102"]);
+    expect(
+      (await getJson<{ data: Array<{ code: string }> }>("/api/v1/units?q=dong%20van")).body.data.map((u) => u.code),
+    ).toEqual(["99102"]);
   });
 
   it("resolves a code reused across the reform by date, and links both sides", async () => {
@@ -179,7 +222,10 @@ describe("GET /api/v1/villages", () => {
 
   it("embeds the commitment with its overdue flag", async () => {
     const { body } = await getJson<Page<Village>>("/api/v1/villages?coverage=none");
-    expect(body.data.find((x) => x.code === "A-04")?.commitment).toMatchObject({ overdue: true, operator_id: "viettel" });
+    expect(body.data.find((x) => x.code === "A-04")?.commitment).toMatchObject({
+      overdue: true,
+      operator_id: "viettel",
+    });
     expect(body.data.find((x) => x.code === "B-01")?.commitment).toBeNull();
     expect(body.data[0]?.commune_name).toBe("Xã Cao Nguyên");
   });
@@ -207,26 +253,32 @@ describe("GET /api/v1/villages", () => {
 
 describe("GET /api/v1/villages/{code}", () => {
   it("explains which stations cover the village, how far and with what", async () => {
-    const { status, body } = await getJson<Record<string, any>>("/api/v1/villages/A-02");
+    const { status, body } = await getJson<VillageDetail>("/api/v1/villages/A-02");
     expect(status).toBe(200);
     expect(body.coverage_state).toBe("good");
     expect(body.explanation.covering_stations).toEqual([
-      { station_id: "st-a", site_code: "VT-1", operator_id: "viettel", technologies: ["2g", "3g", "4g"], distance_m: 1000 },
+      {
+        station_id: "st-a",
+        site_code: "VT-1",
+        operator_id: "viettel",
+        technologies: ["2g", "3g", "4g"],
+        distance_m: 1000,
+      },
     ]);
     expect(body.explanation.claims).toHaveLength(3);
     expect(body.explanation.claims[0]).toMatchObject({ source: "computed", effective: true, station_id: "st-a" });
-    expect(body.explanation.claims[0].age_days).toBe(0);
+    expect(body.explanation.claims[0]?.age_days).toBe(0);
   });
 
   it("shows the commitment, blockers and the reason for no signal", async () => {
-    const { body } = await getJson<Record<string, any>>("/api/v1/villages/A-04");
+    const { body } = await getJson<VillageDetail>("/api/v1/villages/A-04");
     expect(body.coverage_state).toBe("none");
     expect(body.explanation.summary).toContain("No signal");
     expect(body.commitment).toMatchObject({ overdue: true, blockers: [{ kind: "no_grid_power" }] });
   });
 
   it("keeps unknown apart from no signal", async () => {
-    const { body } = await getJson<Record<string, any>>("/api/v1/villages/B-02");
+    const { body } = await getJson<VillageDetail>("/api/v1/villages/B-02");
     expect(body.coverage_state).toBe("unknown");
     expect(body.explanation.summary).toContain("unknown");
   });
@@ -269,7 +321,10 @@ describe("exports", () => {
   it("exports villages as RFC 7946 GeoJSON with the filters", async () => {
     const res = await request("/api/v1/export/villages.geojson?coverage=none");
     expect(res.headers.get("content-type")).toContain("application/geo+json");
-    const body = (await res.json()) as { type: string; features: Array<Record<string, any>> };
+    const body = (await res.json()) as {
+      type: string;
+      features: Array<{ id: string; geometry: unknown; properties: Record<string, unknown> }>;
+    };
     expect(body.type).toBe("FeatureCollection");
     expect(body.features.map((f) => f.id)).toEqual(["A-04", "B-01"]);
     expect(body.features[0]?.geometry).toEqual({ type: "Point", coordinates: [v.far.lon, v.far.lat] });
@@ -281,7 +336,11 @@ describe("exports", () => {
     expect(res.headers.get("content-type")).toContain("text/csv");
     const buffer = new Uint8Array(await res.arrayBuffer());
     expect([...buffer.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
-    const lines = new TextDecoder().decode(buffer).replace(/^\uFEFF/, "").trim().split("\r\n");
+    const lines = new TextDecoder()
+      .decode(buffer)
+      .replace(/^\uFEFF/, "")
+      .trim()
+      .split("\r\n");
     expect(lines).toHaveLength(3);
     expect(lines[0]?.split(",").slice(0, 2)).toEqual(["code", "name"]);
     expect(lines[1]).toContain("Thôn Đồng");

@@ -6,9 +6,17 @@ import * as tables from "../../schema/tables.ts";
 import { snapshotProgress } from "../../worker/data/snapshots.ts";
 import { snapshotDay } from "../../worker/domain/snapshots.ts";
 import worker from "../../worker/index.ts";
-import { adminOnly, type AccessCase, checkAccess, type Principals, principals } from "./helpers/access.ts";
+import { type AccessCase, adminOnly, checkAccess, type Principals, principals } from "./helpers/access.ts";
 import { getJson, type Problem } from "./helpers/api.ts";
-import { insertStations, insertVillages, recomputeAll, seedBase, stationRow, testDb, villageRow } from "./helpers/factories.ts";
+import {
+  insertStations,
+  insertVillages,
+  recomputeAll,
+  seedBase,
+  stationRow,
+  testDb,
+  villageRow,
+} from "./helpers/factories.ts";
 
 type Point = { date: string; coverage_pct: number | null; villages_uncovered: number; villages_total: number };
 type History = { unit: { code: string; era: string; level: string }; points: Point[] };
@@ -36,13 +44,26 @@ beforeAll(async () => {
   await insertVillages([
     villageRow({ code: "SN-1", ...base }),
     villageRow({ code: "SN-2", lat: base.lat + 30 * KM_LAT, lon: base.lon }),
-    villageRow({ code: "SN-3", lat: base.lat + 60 * KM_LAT, lon: base.lon, old_commune_code: "99102", commune_code: "98002" }),
+    villageRow({
+      code: "SN-3",
+      lat: base.lat + 60 * KM_LAT,
+      lon: base.lon,
+      old_commune_code: "99102",
+      commune_code: "98002",
+    }),
     villageRow({ code: "SN-4", lat: null, lon: null }),
   ]);
   await insertStations([
     stationRow({ site_code: "SN-BTS", ...base }),
     stationRow({ site_code: "SN-OLD", ...base, status: "decommissioned" }),
-    stationRow({ site_code: "SN-PLAN", lat: base.lat + 60 * KM_LAT, lon: base.lon, status: "planned", old_commune_code: "99102", commune_code: "98002" }),
+    stationRow({
+      site_code: "SN-PLAN",
+      lat: base.lat + 60 * KM_LAT,
+      lon: base.lon,
+      status: "planned",
+      old_commune_code: "99102",
+      commune_code: "98002",
+    }),
   ]);
   await recomputeAll();
   who = await principals();
@@ -96,10 +117,7 @@ describe("snapshotProgress", () => {
   it("is idempotent: a second run the same day replaces, never duplicates", async () => {
     await snapshotProgress(testDb(), "2025-02-02");
     const first = await rowsOf("2025-02-02");
-    await testDb()
-      .update(tables.stations)
-      .set({ status: "on_air" })
-      .where(eq(tables.stations.site_code, "SN-PLAN"));
+    await testDb().update(tables.stations).set({ status: "on_air" }).where(eq(tables.stations.site_code, "SN-PLAN"));
     await recomputeAll();
     await snapshotProgress(testDb(), "2025-02-02");
     await snapshotProgress(testDb(), "2025-02-02");
@@ -111,7 +129,10 @@ describe("snapshotProgress", () => {
   });
 
   it("runs from the cron, dated the day that ended at Vietnamese midnight", async () => {
-    const controller = createScheduledController({ scheduledTime: Date.parse("2025-03-31T17:00:00Z"), cron: "0 17 * * *" });
+    const controller = createScheduledController({
+      scheduledTime: Date.parse("2025-03-31T17:00:00Z"),
+      cron: "0 17 * * *",
+    });
     await worker.scheduled(controller, env);
     expect((await rowsOf("2025-03-31")).length).toBeGreaterThan(0);
     expect(await rowsOf("2025-04-01")).toEqual([]);

@@ -1,7 +1,15 @@
 import { and, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import * as tables from "../../schema/tables.ts";
-import { adminOnly, type AccessCase, checkAccess, type Principals, principals, send, snapshot } from "./helpers/access.ts";
+import {
+  type AccessCase,
+  adminOnly,
+  checkAccess,
+  type Principals,
+  principals,
+  send,
+  snapshot,
+} from "./helpers/access.ts";
 import { getJson, type Problem } from "./helpers/api.ts";
 import {
   insertStations,
@@ -13,7 +21,14 @@ import {
   villageRow,
 } from "./helpers/factories.ts";
 
-type Claim = { operator_id: string; tech: string; source: string; level: string; effective: boolean; measurement_id: number | null };
+type Claim = {
+  operator_id: string;
+  tech: string;
+  source: string;
+  level: string;
+  effective: boolean;
+  measurement_id: number | null;
+};
 type SurveyResult = {
   measurement: typeof tables.measurements.$inferSelect;
   village: { code: string; coverage_state: string; best_tech: string | null };
@@ -44,7 +59,13 @@ async function coveredVillage() {
 async function uncoveredVillage(overrides: Partial<typeof tables.villages.$inferInsert> = {}) {
   const n = ++seq;
   await insertVillages([
-    villageRow({ code: `SV-${n}`, name: `Thôn Lõm ${n}`, lat: base.lat + n * 40 * KM_LAT, lon: base.lon, ...overrides }),
+    villageRow({
+      code: `SV-${n}`,
+      name: `Thôn Lõm ${n}`,
+      lat: base.lat + n * 40 * KM_LAT,
+      lon: base.lon,
+      ...overrides,
+    }),
   ]);
   await recomputeAll();
   return `SV-${n}`;
@@ -72,7 +93,11 @@ beforeAll(async () => {
 describe("who may record surveys", () => {
   it("only the department", async () => {
     const route: AccessCase = {
-      prepare: async () => ({ method: "POST", path: `/api/v1/villages/${await coveredVillage()}/surveys`, body: survey() }),
+      prepare: async () => ({
+        method: "POST",
+        path: `/api/v1/villages/${await coveredVillage()}/surveys`,
+        body: survey(),
+      }),
       expect: adminOnly(201),
     };
     await checkAccess("POST surveys", route, who);
@@ -103,7 +128,12 @@ describe("POST /villages/{code}/surveys", () => {
     const claims = detail.explanation.claims.filter((c) => c.operator_id === "viettel" && c.tech === "4g");
     expect(claims).toEqual([
       expect.objectContaining({ source: "computed", level: "good", effective: false }),
-      expect.objectContaining({ source: "survey", level: "none", effective: true, measurement_id: body.measurement.id }),
+      expect.objectContaining({
+        source: "survey",
+        level: "none",
+        effective: true,
+        measurement_id: body.measurement.id,
+      }),
     ]);
     expect(detail.history[0]).toMatchObject({
       cause: "survey",
@@ -138,17 +168,16 @@ describe("POST /villages/{code}/surveys", () => {
       level: "none",
       measurement_id: recent.measurement.id,
     });
-    const stored = await testDb()
-      .select()
-      .from(tables.measurements)
-      .where(eq(tables.measurements.village_code, code));
+    const stored = await testDb().select().from(tables.measurements).where(eq(tables.measurements.village_code, code));
     expect(stored).toHaveLength(2);
   });
 
   it("replaces an older survey with a newer one", async () => {
     const code = await coveredVillage();
     await post(code, survey({ measured_at: "2025-01-01T08:00:00Z" }));
-    const newer = (await (await post(code, survey({ level: "good", measured_at: "2025-06-01T08:00:00Z" }))).json()) as SurveyResult;
+    const newer = (await (
+      await post(code, survey({ level: "good", measured_at: "2025-06-01T08:00:00Z" }))
+    ).json()) as SurveyResult;
     expect(newer.village.coverage_state).toBe("good");
     const surveyClaims = await testDb()
       .select()
@@ -161,12 +190,19 @@ describe("POST /villages/{code}/surveys", () => {
     const code = await coveredVillage();
     const count = async () => (await testDb().select().from(tables.audit_log)).length;
     const before = await count();
-    const body = (await (await post(code, survey({ lat: base.lat + 0.001, lon: base.lon + 0.001 }))).json()) as SurveyResult;
+    const body = (await (
+      await post(code, survey({ lat: base.lat + 0.001, lon: base.lon + 0.001 }))
+    ).json()) as SurveyResult;
     expect(await count()).toBe(before + 1);
     const [entry] = await testDb()
       .select()
       .from(tables.audit_log)
-      .where(and(eq(tables.audit_log.entity_type, "measurement"), eq(tables.audit_log.entity_id, String(body.measurement.id))));
+      .where(
+        and(
+          eq(tables.audit_log.entity_type, "measurement"),
+          eq(tables.audit_log.entity_id, String(body.measurement.id)),
+        ),
+      );
     expect(entry).toMatchObject({ action: "create", actor_role: "admin" });
     expect(body.measurement.distance_m).toBeGreaterThan(0);
   });

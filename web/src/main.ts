@@ -59,7 +59,9 @@ async function start() {
 
   // ---- popups
   let openVillageCode: string | undefined;
-  async function openVillage(v: Pick<Village, "code" | "lat" | "lon">) {
+  // `moveFocus` is for a village chosen from the keyboard (table, search):
+  // focus follows it into the popup, whose heading can take focus.
+  async function openVillage(v: Pick<Village, "code" | "lat" | "lon">, moveFocus = false) {
     if (v.lat === null || v.lon === null) return;
     openVillageCode = v.code;
     // The map pans once, for the final content: Leaflet skips the pan that
@@ -77,6 +79,11 @@ async function start() {
     const settle = (content: HTMLElement) => {
       popup.options.autoPan = true;
       popup.setContent(content);
+      const heading = content.querySelector("h2");
+      if (moveFocus && heading) {
+        heading.tabIndex = -1;
+        heading.focus();
+      }
     };
     const show = async () => {
       try {
@@ -96,11 +103,11 @@ async function start() {
     lastDetail = undefined;
   });
 
-  function focusVillage(v: Village) {
+  function focusVillage(v: Village, moveFocus = false) {
     if (v.lat === null || v.lon === null) return;
     const target = L.latLng(v.lat, v.lon);
     const zoom = Math.max(map.getZoom(), VILLAGE_ZOOM);
-    map.once("moveend", () => void openVillage(v));
+    map.once("moveend", () => void openVillage(v, moveFocus));
     if (reducedMotion()) map.setView(target, zoom, { animate: false });
     else map.flyTo(target, zoom, { duration: 0.8 });
   }
@@ -161,7 +168,7 @@ async function start() {
   });
 
   const progressPanel = createProgressPanel();
-  const table = createRemainingTable((v) => focusVillage(v));
+  const table = createRemainingTable((v) => focusVillage(v, true));
   const filters = createFilters(store, () => progressPanel.last()?.by_technology ?? first.by_technology);
 
   function fitToUnit(state: MapState, drawn: readonly Village[]) {
@@ -240,6 +247,11 @@ async function start() {
     if (stationsChanged) void loadStations(state);
   });
 
+  // The figures are live: coming back to a tab left open refreshes them.
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "visible") void progressPanel.refresh();
+  });
+
   onLocaleChange(() => {
     const drawn = villages.drawn().length;
     mapCount.textContent = drawn > 0 ? t("map.drawn", { n: drawn }) : t("map.noneInView");
@@ -251,9 +263,16 @@ async function start() {
   });
 
   createSearch({
-    village: (v) => focusVillage(v),
+    village: (v) => focusVillage(v, true),
     unit: (u) => void filters.show(toSelected(u)),
   });
+
+  const pagePoint = (marker: L.CircleMarker | undefined) => {
+    if (!marker) return null;
+    const point = map.latLngToContainerPoint(marker.getLatLng());
+    const box = mapEl.getBoundingClientRect();
+    return { x: box.left + point.x, y: box.top + point.y };
+  };
 
   // Test hook: read-only facts about what the map draws, for the end-to-end
   // tests and for anyone checking the page from the console.
@@ -278,13 +297,12 @@ async function start() {
         const c = map.getCenter();
         return { lat: c.lat, lon: c.lng, zoom: map.getZoom() };
       },
-      // Where a drawn village is on the page, so a test can click the canvas.
+      // Where a drawn village or station is on the page, so a test can click the canvas.
       markerPoint(code: string) {
-        const marker = villages.marker(code);
-        if (!marker) return null;
-        const point = map.latLngToContainerPoint(marker.getLatLng());
-        const box = mapEl.getBoundingClientRect();
-        return { x: box.left + point.x, y: box.top + point.y };
+        return pagePoint(villages.marker(code));
+      },
+      stationPoint(id: string) {
+        return pagePoint(stations.marker(id));
       },
     }),
   });

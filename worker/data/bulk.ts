@@ -46,11 +46,13 @@ const ident = (name: string) => sql.raw(`"${name.replaceAll('"', '""')}"`);
 export function bulkInsert(db: Db, table: SQLiteTable, rows: Row[]) {
   const columns = columnsOf(table, Object.keys(getTableColumns(table)));
   return chunked(rows).map((part) =>
-    db.insert(table).select(
-      db
-        .select(Object.fromEntries(columns.map(([k]) => [k, sql`value->>${k}`.as(k)])))
-        .from(sql`json_each(${payload(columns, part)})`),
-    ),
+    db
+      .insert(table)
+      .select(
+        db
+          .select(Object.fromEntries(columns.map(([k]) => [k, sql`value->>${k}`.as(k)])))
+          .from(sql`json_each(${payload(columns, part)})`),
+      ),
   );
 }
 

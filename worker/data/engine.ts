@@ -1,7 +1,7 @@
-import type { BatchItem } from "drizzle-orm/batch";
 import { and, eq, gte, inArray, lte, type SQL, sql } from "drizzle-orm";
-import { coverage, settings, stations, village_events, villages } from "../../schema/tables.ts";
+import type { BatchItem } from "drizzle-orm/batch";
 import type { CoverageLevel, Tech } from "../../schema/tables.ts";
+import { coverage, settings, stations, village_events, villages } from "../../schema/tables.ts";
 import {
   type ComputedClaim,
   type CoverageConfig,
@@ -27,7 +27,13 @@ type CoverageRow = typeof coverage.$inferSelect;
 // exist yet when the plan is made, so SQL looks it up by the measurement's
 // idempotency key as the batch runs.
 export type ClaimRow = CoverageRow & { measurement_key?: string };
-export type VillageState = { code: string; lat: number | null; lon: number | null; coverage_state: CoverageLevel; best_tech: Tech | null };
+export type VillageState = {
+  code: string;
+  lat: number | null;
+  lon: number | null;
+  coverage_state: CoverageLevel;
+  best_tech: Tech | null;
+};
 
 export type Cause = {
   cause: string;
@@ -83,7 +89,12 @@ const villageColumns = {
 
 function inBox(table: typeof villages | typeof stations, center: LatLon, meters: number) {
   const box = bboxAround(center, meters);
-  return and(gte(table.lat, box.minLat), lte(table.lat, box.maxLat), gte(table.lon, box.minLon), lte(table.lon, box.maxLon));
+  return and(
+    gte(table.lat, box.minLat),
+    lte(table.lat, box.maxLat),
+    gte(table.lon, box.minLon),
+    lte(table.lon, box.maxLon),
+  );
 }
 
 async function claimsOf(db: Db, codes: string[]): Promise<ClaimRow[]> {
@@ -108,19 +119,24 @@ function plan(
 ): CoveragePlan {
   const computed = computeClaims(targets, radiating, config);
   const computedByVillage = new Map<string, ComputedClaim[]>();
-  for (const c of computed) computedByVillage.set(c.village_code, [...(computedByVillage.get(c.village_code) ?? []), c]);
+  for (const c of computed)
+    computedByVillage.set(c.village_code, [...(computedByVillage.get(c.village_code) ?? []), c]);
   const keptByVillage = new Map<string, ClaimRow[]>();
   for (const row of existing) {
-    if (row.source !== "computed") keptByVillage.set(row.village_code, [...(keptByVillage.get(row.village_code) ?? []), row]);
+    if (row.source !== "computed")
+      keptByVillage.set(row.village_code, [...(keptByVillage.get(row.village_code) ?? []), row]);
   }
-  const previous = new Map(existing.filter((r) => r.source === "computed").map((r) => [`${r.village_code}|${r.operator_id}|${r.tech}`, r]));
+  const previous = new Map(
+    existing.filter((r) => r.source === "computed").map((r) => [`${r.village_code}|${r.operator_id}|${r.tech}`, r]),
+  );
 
   const rows: ClaimRow[] = [];
   const changes: VillageChange[] = [];
   for (const v of targets) {
     const fresh: ClaimRow[] = (computedByVillage.get(v.code) ?? []).map((c) => {
       const before = previous.get(`${c.village_code}|${c.operator_id}|${c.tech}`);
-      const unchanged = before && before.level === c.level && before.station_id === c.station_id && before.distance_m === c.distance_m;
+      const unchanged =
+        before && before.level === c.level && before.station_id === c.station_id && before.distance_m === c.distance_m;
       return {
         village_code: v.code,
         operator_id: c.operator_id,
@@ -153,7 +169,9 @@ function plan(
   const statements: BatchItem<"sqlite">[] = [];
   for (const part of chunks(targets.map((t) => t.code))) {
     statements.push(
-      db.delete(coverage).where(sql`${coverage.village_code} IN (SELECT value FROM json_each(${JSON.stringify(part)}))`),
+      db
+        .delete(coverage)
+        .where(sql`${coverage.village_code} IN (SELECT value FROM json_each(${JSON.stringify(part)}))`),
     );
   }
   for (const part of chunks(rows)) {
@@ -186,9 +204,10 @@ function plan(
             to_best_tech: sql`value->>'to_best_tech'`.as("to_best_tech"),
             cause: sql`${cause.cause}`.as("cause"),
             station_id: sql`${cause.station_id ?? null}`.as("station_id"),
-            measurement_id: sql`coalesce(${cause.measurement_id ?? null}, ${measurementIdByKey(sql`${cause.measurement_key ?? null}`)})`.as(
-              "measurement_id",
-            ),
+            measurement_id:
+              sql`coalesce(${cause.measurement_id ?? null}, ${measurementIdByKey(sql`${cause.measurement_key ?? null}`)})`.as(
+                "measurement_id",
+              ),
             actor: sql`${cause.actor}`.as("actor"),
           })
           .from(sql`json_each(${payload})`),
@@ -214,9 +233,10 @@ export function insertCoverageRows(db: Db, rows: ClaimRow[]) {
         effective: col("effective"),
         station_id: col("station_id"),
         distance_m: col("distance_m"),
-        measurement_id: sql`coalesce(value->>'measurement_id', ${measurementIdByKey(sql`value->>'measurement_key'`)})`.as(
-          "measurement_id",
-        ),
+        measurement_id:
+          sql`coalesce(value->>'measurement_id', ${measurementIdByKey(sql`value->>'measurement_key'`)})`.as(
+            "measurement_id",
+          ),
         verified_at: col("verified_at"),
         updated_at: col("updated_at"),
       })
@@ -242,7 +262,10 @@ export async function planAround(
   const reach = maxRangeMeters(input.config);
   const found = new Map<string, VillageState>();
   for (const center of input.centers) {
-    const rows = await db.select(villageColumns).from(villages).where(inBox(villages, center, reach));
+    const rows = await db
+      .select(villageColumns)
+      .from(villages)
+      .where(inBox(villages, center, reach));
     for (const v of rows) {
       if (v.lat !== null && v.lon !== null && distanceMeters(center, v as LatLon) <= reach) found.set(v.code, v);
     }
@@ -295,7 +318,8 @@ export async function planVillages(
   const reach = maxRangeMeters(input.config);
   const found = new Map<string, VillageState>();
   for (const part of chunks(input.codes, 90)) {
-    for (const v of await db.select(villageColumns).from(villages).where(inArray(villages.code, part))) found.set(v.code, v);
+    for (const v of await db.select(villageColumns).from(villages).where(inArray(villages.code, part)))
+      found.set(v.code, v);
   }
   for (const v of input.pending ?? []) found.set(v.code, v);
   const targets = [...found.values()];

@@ -1,8 +1,8 @@
 import { and, gte, isNotNull, lte, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
-import { operators, type Era, type StationStatus, stations, units, villages } from "../../schema/tables.ts";
+import { type Era, operators, type StationStatus, stations, units, villages } from "../../schema/tables.ts";
 import { type CoverageConfig, radiates, type StationForCoverage } from "../domain/coverage.ts";
-import { bboxAround, distanceMeters, GridIndex, type LatLon } from "../domain/geo.ts";
+import { bboxAround, GridIndex, type LatLon } from "../domain/geo.ts";
 import type { StationImportRow, VillageImportRow } from "../domain/imports.ts";
 import { changedFields, type EditableStation, nextStates, type StepDates, stepDate } from "../domain/lifecycle.ts";
 import { normalizeName } from "../domain/text.ts";
@@ -49,7 +49,8 @@ const EMPTY_STEPS: StepDates = {
   decommissioned_at: null,
 };
 
-// One query for the whole file: rows travel as a JSON parameter.
+// A query per chunk of rows rather than per row: the keys travel as one JSON
+// parameter.
 async function existingStations(db: Db, rows: StationImportRow[]): Promise<Map<string, Station>> {
   const found = new Map<string, Station>();
   for (const part of chunked(rows)) {
@@ -127,7 +128,12 @@ function emptyPlan(): CoveragePlan {
   return { statements: [], villages_considered: 0, stations_considered: 0, changes: [] };
 }
 
-function audits(db: Db, ctx: ImportContext, entityType: string, changes: Array<{ id: string; before: unknown; after: unknown }>) {
+function audits(
+  db: Db,
+  ctx: ImportContext,
+  entityType: string,
+  changes: Array<{ id: string; before: unknown; after: unknown }>,
+) {
   const entries: Array<AuditEntry & { entity_id: string }> = changes.map((c) => ({
     at: ctx.at,
     actor: ctx.actor,
@@ -189,7 +195,15 @@ export async function planStationImport(db: Db, rows: StationImportRow[], ctx: I
     const row = i + 1;
     const before = existing.get(`${r.operator_id}\u0000${r.site_code}`) ?? null;
     const patch: Partial<EditableStation> = {};
-    for (const key of ["name", "lat", "lon", "technologies", "antenna_height_m", "status", "planned_on_air_date"] as const) {
+    for (const key of [
+      "name",
+      "lat",
+      "lon",
+      "technologies",
+      "antenna_height_m",
+      "status",
+      "planned_on_air_date",
+    ] as const) {
       if (r[key] !== undefined && r[key] !== null) Object.assign(patch, { [key]: r[key] });
     }
     if (!before) {
@@ -351,7 +365,12 @@ function nothing(): ImportPlan {
 
 type UnitRow = { code: string; era: Era; parent_code: string | null };
 
-async function unitsByCode(db: Db, era: Era, level: "commune" | "district", codes: string[]): Promise<Map<string, UnitRow>> {
+async function unitsByCode(
+  db: Db,
+  era: Era,
+  level: "commune" | "district",
+  codes: string[],
+): Promise<Map<string, UnitRow>> {
   const out = new Map<string, UnitRow>();
   for (const part of chunked([...new Set(codes)])) {
     const rows = await db
@@ -415,7 +434,11 @@ export async function planVillageImport(db: Db, rows: VillageImportRow[], ctx: I
   );
   rows.forEach((r, i) => {
     if (!communes.get(r.commune_code)?.parent_code) {
-      problems.push({ row: i + 1, field: "commune_code", problem: `is not a commune of the 2025 units: ${r.commune_code}` });
+      problems.push({
+        row: i + 1,
+        field: "commune_code",
+        problem: `is not a commune of the 2025 units: ${r.commune_code}`,
+      });
     }
     if (r.old_commune_code && !oldCommunes.has(r.old_commune_code)) {
       problems.push({
@@ -526,7 +549,13 @@ export async function planVillageImport(db: Db, rows: VillageImportRow[], ctx: I
       updated.map((p) => ({ key: p.before.code, version: p.before.version })),
     ),
     ...bulkInsert(db, villages, created),
-    ...bulkUpdate(db, villages, "code", [...VILLAGE_FIELDS, "version", "updated_at"], updated.map((p) => p.after)),
+    ...bulkUpdate(
+      db,
+      villages,
+      "code",
+      [...VILLAGE_FIELDS, "version", "updated_at"],
+      updated.map((p) => p.after),
+    ),
     ...plan.statements,
     ...audits(
       db,

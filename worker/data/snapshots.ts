@@ -68,7 +68,10 @@ export async function snapshotRows(db: Db, date: string, at: string): Promise<Sn
       states.set(r.code, { ...states.get(r.code), [r.state]: r.n });
     }
     const byStation = new Map(
-      (counts[i + UNIT_COLUMNS.length] as Array<{ code: string; total: number; on_air: number }>).map((r) => [r.code, r]),
+      (counts[i + UNIT_COLUMNS.length] as Array<{ code: string; total: number; on_air: number }>).map((r) => [
+        r.code,
+        r,
+      ]),
     );
     for (const [code, stateCounts] of states) {
       if (!known.has(`${u.era}|${u.level}|${code}`)) continue;

@@ -26,7 +26,12 @@ type Village = { code: string; lat: number | null; lon: number | null };
 // key generated here.
 export async function planSurvey(
   db: Db,
-  input: { village: Village; survey: SurveyInput; position: { lat: number; lon: number }; audit: Omit<AuditEntry, "action" | "entity_type" | "entity_id" | "before" | "after"> },
+  input: {
+    village: Village;
+    survey: SurveyInput;
+    position: { lat: number; lon: number };
+    audit: Omit<AuditEntry, "action" | "entity_type" | "entity_id" | "before" | "after">;
+  },
 ) {
   const { village, survey, position } = input;
   const key = `survey-${crypto.randomUUID()}`;

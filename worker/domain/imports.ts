@@ -1,7 +1,7 @@
 import { createSchemaFactory } from "drizzle-zod";
 import Papa from "papaparse";
 import { z } from "zod";
-import { stations, type Tech, TECHS, villages } from "../../schema/tables.ts";
+import { stations, TECHS, type Tech, villages } from "../../schema/tables.ts";
 
 // Parsing and row validation of import files, shared by the API and the local
 // CLI (scripts/import.ts), which checks a whole file before sending any of it.
@@ -43,7 +43,13 @@ const code = (what: string) =>
 const communeCode = z.string().regex(/^\d{5}$/, "must be a 5-digit official commune code");
 
 const technologies = z.preprocess(
-  (value) => (typeof value === "string" ? value.toLowerCase().split(/[\s|,;/+]+/).filter(Boolean) : value),
+  (value) =>
+    typeof value === "string"
+      ? value
+          .toLowerCase()
+          .split(/[\s|,;/+]+/)
+          .filter(Boolean)
+      : value,
   z
     .array(z.enum(TECHS, { error: `each must be one of ${TECHS.join(", ")}` }))
     .min(1, `must name at least one of ${TECHS.join(", ")}, separated by | or spaces`)
@@ -164,7 +170,11 @@ export function parseGeoJson(text: string, maxRows = IMPORT_MAX_ROWS): ParsedFil
   try {
     doc = JSON.parse(text.replace(/^\uFEFF/, ""));
   } catch (err) {
-    return { rows: [], columns: [], problems: [{ field: "(file)", problem: `is not valid JSON: ${(err as Error).message}` }] };
+    return {
+      rows: [],
+      columns: [],
+      problems: [{ field: "(file)", problem: `is not valid JSON: ${(err as Error).message}` }],
+    };
   }
   if (!isObject(doc) || doc.type !== "FeatureCollection" || !Array.isArray(doc.features)) {
     return {

@@ -24,3 +24,14 @@ export const progressOf = (unit: string) => ok(api().progress.$get({ query: { un
 export function withoutDiacritics(text: string): string {
   return text.normalize("NFD").replace(/\p{M}/gu, "").replace(/đ/g, "d").replace(/Đ/g, "D").toLowerCase();
 }
+
+const DAY_MS = 86_400_000;
+
+// Runs the worker's daily cron as of `daysAgo` days back, through the local
+// trigger that wrangler dev (miniflare) offers for scheduled handlers: real
+// snapshots for the history chart, taken by the real code.
+export async function snapshotDaysAgo(daysAgo: number): Promise<void> {
+  const time = Date.now() - daysAgo * DAY_MS;
+  const res = await fetch(new URL(`/cdn-cgi/local/scheduled?time=${time}`, baseUrl()));
+  if (!res.ok) throw new Error(`the scheduled trigger answered ${res.status}: ${await res.text()}`);
+}

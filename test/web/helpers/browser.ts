@@ -67,6 +67,7 @@ declare global {
       readonly drawnStations: number;
       readonly view: { lat: number; lon: number; zoom: number };
       markerPoint(code: string): { x: number; y: number } | null;
+      stationPoint(id: string): { x: number; y: number } | null;
     };
   }
 }

@@ -96,6 +96,14 @@ export function formatDate(isoDate: string): string {
   }).format(date);
 }
 
+export function formatShortDate(isoDate: string): string {
+  const date = new Date(`${isoDate.slice(0, 10)}T00:00:00Z`);
+  if (Number.isNaN(date.getTime())) return isoDate;
+  return new Intl.DateTimeFormat(INTL_LOCALE[current], { day: "numeric", month: "short", timeZone: "UTC" }).format(
+    date,
+  );
+}
+
 export function formatDateTime(iso: string): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;

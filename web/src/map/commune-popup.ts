@@ -24,7 +24,7 @@ export async function communePopupContent(code: string, onSelect: (p: Progress) 
               " ",
               t("progress.share"),
             ),
-            el("p", {}, t("progress.left", { n: p.villages_uncovered })),
+            el("p", { className: "headline-left small" }, t("progress.left", { n: p.villages_uncovered })),
             el(
               "p",
               { className: "muted" },

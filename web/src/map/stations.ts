@@ -8,6 +8,7 @@ export type StationsLayer = {
   load(filters: StationFilters, showDecommissioned: boolean): Promise<Station[]>;
   clear(): void;
   drawn(): readonly Station[];
+  marker(id: string): L.CircleMarker | undefined;
 };
 
 export function createStationsLayer(
@@ -17,6 +18,7 @@ export function createStationsLayer(
 ): StationsLayer {
   const layer = L.featureGroup();
   let drawn: Station[] = [];
+  const markers = new Map<string, L.CircleMarker>();
   let controller: AbortController | undefined;
 
   return {
@@ -26,6 +28,7 @@ export function createStationsLayer(
       controller = new AbortController();
       const rows = await allStations(filters, controller.signal);
       layer.clearLayers();
+      markers.clear();
       // Retired sites clutter the map; they show only when asked for by status.
       drawn = rows.filter((s) => showDecommissioned || s.status !== "decommissioned");
       for (const station of drawn) {
@@ -35,6 +38,7 @@ export function createStationsLayer(
         });
         marker.on("click", () => onClick(station, marker));
         marker.addTo(layer);
+        markers.set(station.id, marker);
       }
       if (!map.hasLayer(layer)) layer.addTo(map);
       return drawn;
@@ -42,9 +46,11 @@ export function createStationsLayer(
     clear() {
       controller?.abort();
       layer.clearLayers();
+      markers.clear();
       layer.remove();
       drawn = [];
     },
     drawn: () => drawn,
+    marker: (id) => markers.get(id),
   };
 }

@@ -1,4 +1,3 @@
-import type uPlot from "uplot";
 import { isAbort, type Progress, progress, progressHistory } from "../api.ts";
 import { byId, el, replaceChildren } from "../dom.ts";
 import { formatDateTime, formatNumber, formatPercent, onLocaleChange, t, techLabel } from "../i18n/index.ts";
@@ -115,12 +114,12 @@ export function createProgressPanel() {
   const history = byId("progress-history");
   let unit: SelectedUnit | undefined;
   let last: Progress | undefined;
-  let chart: uPlot | undefined;
+  let disposeChart: (() => void) | undefined;
   let generation = 0;
 
   async function loadHistory(u: SelectedUnit, mine: number) {
-    chart?.destroy();
-    chart = undefined;
+    disposeChart?.();
+    disposeChart = undefined;
     replaceChildren(history, loadingView());
     try {
       const q = unitQuery(u);
@@ -132,7 +131,7 @@ export function createProgressPanel() {
       }
       const box = el("div", { className: "chart", role: "img", "aria-label": t("progress.chartLabel") });
       replaceChildren(history, box);
-      chart = historyChart(box, points);
+      disposeChart = historyChart(box, points);
     } catch (error) {
       if (mine === generation && !isAbort(error))
         replaceChildren(

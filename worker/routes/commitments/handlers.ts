@@ -5,9 +5,9 @@ import { commitments, villages } from "../../../schema/tables.ts";
 import { decodeCursor, encodeCursor } from "../../api/cursor.ts";
 import { auditInsert } from "../../data/audit.ts";
 import { commitmentOf, listCommitments as listCommitmentsQuery } from "../../data/commitments.ts";
-import { expectVersion, isStaleVersion, isUniqueViolation } from "../../data/version-guard.ts";
 import { assertOperatorExists } from "../../data/operators.ts";
 import { resolveUnit } from "../../data/units.ts";
+import { expectVersion, isStaleVersion, isUniqueViolation } from "../../data/version-guard.ts";
 import { commitmentRefusal, isOverdue, sameCommitment, todayIn } from "../../domain/commitments.ts";
 import { isCovered } from "../../domain/coverage.ts";
 import type { AppEnv } from "../../env.ts";
@@ -72,7 +72,8 @@ export const putCommitmentHandler: RouteHandler<typeof putCommitment, AppEnv> = 
   const audit = { at, actor: who, actor_role: actor.role, entity_type: "commitment", entity_id: code };
 
   if (!current) {
-    if (ifMatch !== undefined) throw stale(`Village ${code} has no commitment yet, so If-Match cannot match; send none to create one.`);
+    if (ifMatch !== undefined)
+      throw stale(`Village ${code} has no commitment yet, so If-Match cannot match; send none to create one.`);
     if (isCovered(village.coverage_state)) {
       throw new ApiError({
         status: 422,
@@ -104,7 +105,9 @@ export const putCommitmentHandler: RouteHandler<typeof putCommitment, AppEnv> = 
       ]);
     } catch (err) {
       if (isUniqueViolation(err, "commitments.village_code")) {
-        throw stale(`Someone created a commitment for village ${code} at the same time; read it and send If-Match to change it.`);
+        throw stale(
+          `Someone created a commitment for village ${code} at the same time; read it and send If-Match to change it.`,
+        );
       }
       throw err;
     }
@@ -142,7 +145,10 @@ export const putCommitmentHandler: RouteHandler<typeof putCommitment, AppEnv> = 
   } catch (err) {
     if (isStaleVersion(err)) {
       const latest = await commitmentOf(db, code);
-      throw stale("The commitment changed while this request ran; nothing was changed. Read it again and reapply your change.", latest?.version);
+      throw stale(
+        "The commitment changed while this request ran; nothing was changed. Read it again and reapply your change.",
+        latest?.version,
+      );
     }
     throw err;
   }

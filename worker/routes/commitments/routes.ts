@@ -78,9 +78,7 @@ export const listCommitments = createRoute({
         unit: commonFilters.unit,
         as_of: commonFilters.as_of,
         operator: commonFilters.operator,
-        status: z
-          .enum(COMMITMENT_STATUSES, { error: `must be one of: ${COMMITMENT_STATUSES.join(", ")}` })
-          .optional(),
+        status: z.enum(COMMITMENT_STATUSES, { error: `must be one of: ${COMMITMENT_STATUSES.join(", ")}` }).optional(),
         overdue: z
           .enum(["true", "false"], { error: "must be true or false" })
           .optional()

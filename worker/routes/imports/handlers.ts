@@ -61,7 +61,9 @@ export const importStationsHandler: RouteHandler<typeof importStations, AppEnv> 
   if (file.problems.length > 0) throw fileProblems(file.problems);
   const actor = currentActor(c);
   if (actor.role !== "admin") {
-    const foreign = file.rows.flatMap((r, i) => (r.operator_id === actor.operator_id ? [] : [{ row: i + 1, op: r.operator_id }]));
+    const foreign = file.rows.flatMap((r, i) =>
+      r.operator_id === actor.operator_id ? [] : [{ row: i + 1, op: r.operator_id }],
+    );
     if (foreign.length > 0) {
       const operators = [...new Set(foreign.map((f) => `'${f.op}'`))].join(", ");
       const shown = foreign.slice(0, MAX_REPORTED_PROBLEMS);

@@ -12,10 +12,16 @@ export const ImportResultSchema = z
     rows: z.number().int().openapi({ description: "Data rows (or features) in the file" }),
     created: z.number().int(),
     updated: z.number().int(),
-    unchanged: z.number().int().openapi({ description: "Rows identical to what is stored; re-importing a file gives only these" }),
+    unchanged: z
+      .number()
+      .int()
+      .openapi({ description: "Rows identical to what is stored; re-importing a file gives only these" }),
     coverage: z.object({
       villages_considered: z.number().int().openapi({ description: "Villages whose coverage was recomputed" }),
-      villages_changed: z.number().int().openapi({ description: "Villages whose coverage state or best technology changed" }),
+      villages_changed: z
+        .number()
+        .int()
+        .openapi({ description: "Villages whose coverage state or best technology changed" }),
     }),
   })
   .openapi("ImportResult");

@@ -1,8 +1,8 @@
 import type { Context } from "hono";
 import {
   IMPORT_MAX_BYTES,
-  ImportTooLarge,
   type ImportFormat,
+  ImportTooLarge,
   MAX_REPORTED_PROBLEMS,
   type ParsedFile,
   parseImportText,
@@ -41,9 +41,13 @@ function decode(bytes: ArrayBuffer): string {
   try {
     return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
-    throw invalidInput(
-      [{ field: "(file)", location: "file", problem: "is not UTF-8 text: save it as 'CSV UTF-8' (or GeoJSON, which is UTF-8)" }],
-    );
+    throw invalidInput([
+      {
+        field: "(file)",
+        location: "file",
+        problem: "is not UTF-8 text: save it as 'CSV UTF-8' (or GeoJSON, which is UTF-8)",
+      },
+    ]);
   }
 }
 
@@ -52,9 +56,11 @@ export async function readUpload(c: Context<AppEnv>): Promise<ParsedFile> {
   let text: string;
   let format: ImportFormat | undefined;
   if (mediaType === "multipart/form-data") {
-    const file = (await c.req.parseBody())["file"];
+    const file = (await c.req.parseBody()).file;
     if (!(file instanceof File)) {
-      throw invalidInput([{ field: "file", location: "body", problem: "must be the uploaded file (a form field named file)" }]);
+      throw invalidInput([
+        { field: "file", location: "body", problem: "must be the uploaded file (a form field named file)" },
+      ]);
     }
     format = formatOf(file.type.split(";")[0]?.trim().toLowerCase() ?? "", file.name);
     if (!format) throw unsupported(`a file '${file.name}' of type ${file.type || "unknown"}`);
@@ -78,7 +84,12 @@ export function fileProblems(problems: RowProblem[]): ApiError {
   const where = rows.size > 0 ? ` in ${rows.size} row${rows.size === 1 ? "" : "s"}` : "";
   const more = problems.length > shown.length ? `; the first ${shown.length} are listed` : "";
   return invalidInput(
-    shown.map((p) => ({ ...(p.row === undefined ? {} : { row: p.row }), field: p.field, location: "file", problem: p.problem })),
+    shown.map((p) => ({
+      ...(p.row === undefined ? {} : { row: p.row }),
+      field: p.field,
+      location: "file",
+      problem: p.problem,
+    })),
     `The file has ${problems.length} problem${problems.length === 1 ? "" : "s"}${where}${more}. Nothing was written; fix them and send the whole file again.`,
   );
 }

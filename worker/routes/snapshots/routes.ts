@@ -31,7 +31,9 @@ export const getHistory = createRoute({
     query: z
       .object({
         unit: z
-          .string({ error: "is required: an official unit code such as 02 (Hà Giang, before 2025) or 08 (Tuyên Quang)" })
+          .string({
+            error: "is required: an official unit code such as 02 (Hà Giang, before 2025) or 08 (Tuyên Quang)",
+          })
           .regex(/^\d{2}(\d)?(\d{2})?$/, "an official unit code: 2 digits (province), 3 (district) or 5 (commune)")
           .openapi({ example: "02" }),
         as_of: commonFilters.as_of,

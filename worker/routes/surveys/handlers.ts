@@ -35,7 +35,12 @@ export const createSurveyHandler: RouteHandler<typeof createSurvey, AppEnv> = as
     village,
     survey,
     position,
-    audit: { at: new Date().toISOString(), actor: actorName(actor), actor_role: actor.role, request_id: c.get("requestId") },
+    audit: {
+      at: new Date().toISOString(),
+      actor: actorName(actor),
+      actor_role: actor.role,
+      request_id: c.get("requestId"),
+    },
   });
   await db.batch(plan.statements);
   const outcome = await surveyOutcome(db, plan.key, village, survey);

@@ -46,7 +46,8 @@ export const SurveyResultSchema = z
     measurement: MeasurementSchema,
     village: VillageSchema.pick({ code: true, coverage_state: true, best_tech: true, coverage_changed_at: true }),
     claims: z.array(createSelectSchema(coverage)).openapi({
-      description: "The village's claims for the surveyed operator and technology; `effective` marks the one that counts",
+      description:
+        "The village's claims for the surveyed operator and technology; `effective` marks the one that counts",
     }),
     coverage_changes: z.array(VillageChangeSchema),
   })

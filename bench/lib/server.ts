@@ -1,0 +1,55 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { createWriteStream, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { ROOT, WRANGLER_JS } from "../../scripts/lib/wrangler.ts";
+
+export const BENCH_DIR = join(ROOT, ".wrangler", "bench");
+export const BENCH_DATA_DIR = join(ROOT, ".wrangler", "bench-data");
+
+export type Server = { url: string; stop(): Promise<void> };
+
+// `wrangler dev` on its own local state, as `npm start` serves the app, with
+// its output in a log file: the benchmark's own lines are what the terminal
+// shows. Its own process group, so stopping it also stops workerd.
+export async function startServer(persistTo: string, port: number, logName: string): Promise<Server> {
+  mkdirSync(BENCH_DATA_DIR, { recursive: true });
+  const log = createWriteStream(join(BENCH_DATA_DIR, `${logName}.log`));
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [WRANGLER_JS, "dev", "--port", String(port), "--ip", "127.0.0.1", "--persist-to", persistTo],
+    {
+      cwd: ROOT,
+      env: { ...process.env, CI: "1", WRANGLER_SEND_METRICS: "false" },
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    },
+  );
+  child.stdout?.pipe(log);
+  child.stderr?.pipe(log);
+  const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()));
+  const url = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+    process.kill(-child.pid, "SIGTERM");
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
+    if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid, "SIGKILL");
+  };
+  process.once("exit", () => {
+    if (child.pid !== undefined && child.exitCode === null) process.kill(-child.pid, "SIGKILL");
+  });
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`wrangler dev exited early; see ${join(BENCH_DATA_DIR, `${logName}.log`)}`);
+    try {
+      const res = await fetch(`${url}/api/v1/units`, { signal: AbortSignal.timeout(2000) });
+      if (res.ok) return { url, stop };
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`wrangler dev did not answer within 60 s; see ${join(BENCH_DATA_DIR, `${logName}.log`)}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  }
+}
