@@ -1,4 +1,4 @@
-import { and, eq, gte, inArray, isNull, lt, or, type SQL, sql } from "drizzle-orm";
+import { and, eq, gte, inArray, isNotNull, isNull, lt, or, type SQL, sql } from "drizzle-orm";
 import { villages } from "../../schema/tables.ts";
 import { EVIDENCE_RADIUS_M, type EvidenceState, evidenceCutoff, VERIFYING_SOURCES } from "../domain/evidence.ts";
 import type { Db } from "../env.ts";
@@ -44,6 +44,11 @@ export function evidenceCondition(state: EvidenceState, now: Date): SQL {
   return and(covered, or(isNull(villages.evidence_at), lt(villages.evidence_at, cutoff))) as SQL;
 }
 
+// Never NULL, so that NOT of it is the exact complement.
 export function staleCondition(now: Date): SQL {
-  return and(inArray(villages.coverage_state, [...COVERED]), lt(villages.evidence_at, evidenceCutoff(now))) as SQL;
+  return and(
+    inArray(villages.coverage_state, [...COVERED]),
+    isNotNull(villages.evidence_at),
+    lt(villages.evidence_at, evidenceCutoff(now)),
+  ) as SQL;
 }
