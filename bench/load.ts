@@ -16,7 +16,6 @@ import { ROOT, runWrangler } from "../scripts/lib/wrangler.ts";
 import { BENCH_DATA_DIR, BENCH_DIR, startServer } from "./lib/server.ts";
 
 export const LOAD_REPORT = join(BENCH_DATA_DIR, "load.json");
-export const LOAD_PORT = 8790;
 const local = ["--local", "--persist-to", BENCH_DIR];
 
 export type ImportRun = { rows: number; seconds: number; per_second: number; api_per_second: number | null };
@@ -68,7 +67,9 @@ async function main() {
   mkdirSync(BENCH_DATA_DIR, { recursive: true });
   rmSync(LOAD_REPORT, { force: true });
 
-  console.log(`Generating ${NATIONAL_VILLAGES.toLocaleString("en-US")} villages and ${NATIONAL_STATIONS.toLocaleString("en-US")} stations…`);
+  console.log(
+    `Generating ${NATIONAL_VILLAGES.toLocaleString("en-US")} villages and ${NATIONAL_STATIONS.toLocaleString("en-US")} stations…`,
+  );
   const data = generateNational();
   const villagesFile = join(BENCH_DATA_DIR, "villages.csv");
   const stationsFile = join(BENCH_DATA_DIR, "stations.csv");
@@ -95,7 +96,7 @@ async function main() {
   const token = await createAdminToken();
   writeFileSync(join(BENCH_DATA_DIR, "token"), token);
 
-  const server = await startServer(BENCH_DIR, LOAD_PORT, "load");
+  const server = await startServer(BENCH_DIR, "load");
   try {
     const villages = await runImport("villages", villagesFile, server.url, token);
     const stations = await runImport("stations", stationsFile, server.url, token);

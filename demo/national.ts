@@ -138,7 +138,14 @@ function provincesOf(r: Rng, communes: Seed[]): number[] {
 
 export type UnitRow = typeof units.$inferInsert;
 
-function unit(code: string, era: "2025" | "pre2025", level: UnitRow["level"], name: string, full: string, parent?: string) {
+function unit(
+  code: string,
+  era: "2025" | "pre2025",
+  level: UnitRow["level"],
+  name: string,
+  full: string,
+  parent?: string,
+) {
   return {
     code,
     era,
@@ -321,9 +328,7 @@ export function generateNational(): NationalData {
   return {
     operators: operatorRows(),
     units: unitRows,
-    settings: [
-      { key: "coverage_config", value: DEFAULT_COVERAGE_CONFIG, updated_at: TIMESTAMP, updated_by: ACTOR },
-    ],
+    settings: [{ key: "coverage_config", value: DEFAULT_COVERAGE_CONFIG, updated_at: TIMESTAMP, updated_by: ACTOR }],
     villages,
     stations,
   };

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { cellOf } from "./grid.ts";
 
 // Column names are snake_case in TypeScript as well as in SQL: the public API
 // speaks snake_case JSON and its schemas are derived from these tables, so one
@@ -113,6 +114,9 @@ export const villages = sqliteTable(
     index("villages_old_province").on(t.old_province_code, t.coverage_state),
     index("villages_state").on(t.coverage_state),
     index("villages_latlon").on(t.lat, t.lon),
+    // The grid cell (schema/grid.ts) first, then everything a map viewport and
+    // the coverage engine read, so both are answered from the index alone.
+    index("villages_cell").on(cellOf(t.lat, t.lon), t.lat, t.lon, t.code, t.coverage_state, t.best_tech),
     index("villages_name").on(t.name_normalized),
     index("villages_evidence").on(t.coverage_state, t.evidence_at),
   ],
@@ -156,6 +160,16 @@ export const stations = sqliteTable(
     uniqueIndex("stations_operator_site").on(t.operator_id, t.site_code),
     index("stations_status").on(t.status),
     index("stations_latlon").on(t.lat, t.lon),
+    // What the coverage engine reads of the stations on air around a place.
+    index("stations_cell").on(
+      t.status,
+      cellOf(t.lat, t.lon),
+      t.lat,
+      t.lon,
+      t.id,
+      t.operator_id,
+      t.technologies,
+    ),
     index("stations_commune").on(t.commune_code),
     index("stations_old_commune").on(t.old_commune_code),
     index("stations_old_district").on(t.old_district_code),
@@ -194,6 +208,20 @@ export const coverage = sqliteTable(
     index("coverage_effective").on(t.operator_id, t.tech, t.effective, t.level),
   ],
 );
+
+// What the coverage engine last wrote for each village, as a digest of its
+// computed claims (engine.ts, claimsDigest): a full recompute compares fresh
+// claims with it and reads back and rewrites only the villages that differ.
+// Triggers (migration 0003_coverage_digest_triggers) drop a village's digest
+// when anything writes its claims or its state, and the engine writes it
+// again last in the same batch, so a digest never vouches for rows that
+// changed behind the engine's back.
+export const coverage_digests = sqliteTable("coverage_digests", {
+  village_code: text()
+    .primaryKey()
+    .references(() => villages.code, { onDelete: "cascade" }),
+  digest: text().notNull(),
+});
 
 export const village_events = sqliteTable(
   "village_events",
@@ -293,9 +321,7 @@ export const challenges = sqliteTable(
     index("challenges_status").on(t.status, t.operator_id),
     index("challenges_village").on(t.village_code, t.operator_id, t.tech, t.resolved_at),
     // At most one open challenge per claim: a further report joins it.
-    uniqueIndex("challenges_open")
-      .on(t.village_code, t.operator_id, t.tech)
-      .where(sql`status = 'open'`),
+    uniqueIndex("challenges_open").on(t.village_code, t.operator_id, t.tech).where(sql`status = 'open'`),
   ],
 );
 

@@ -3,6 +3,7 @@ import { createRequire } from "node:module";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { defineConfig, type Plugin } from "vite";
+import { fieldPwa } from "./field/pwa.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
@@ -43,15 +44,19 @@ export default defineConfig({
       input: {
         index: resolve(here, "index.html"),
         operator: resolve(here, "operator.html"),
+        field: resolve(here, "field.html"),
         docs: resolve(here, "src/docs.ts"),
+        "field-sw": resolve(here, "src/field/sw.ts"),
       },
       output: {
-        // /docs.js is a fixed address in the worker's docs page.
-        entryFileNames: (chunk) => (chunk.name === "docs" ? "docs.js" : "assets/[name]-[hash].js"),
+        // /docs.js is a fixed address in the worker's docs page, and a service
+        // worker's address is its identity (and its scope's root).
+        entryFileNames: (chunk) =>
+          chunk.name === "docs" ? "docs.js" : chunk.name === "field-sw" ? "field-sw.js" : "assets/[name]-[hash].js",
       },
     },
   },
-  plugins: [swaggerUiAssets()],
+  plugins: [swaggerUiAssets(), fieldPwa()],
   server: {
     proxy: { "/api": apiOrigin, "/docs": apiOrigin },
   },

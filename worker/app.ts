@@ -4,14 +4,19 @@ import { requestId } from "hono/request-id";
 import type { AppEnv } from "./env.ts";
 import { ApiError, fromZodError, onError, problemResponse } from "./errors.ts";
 import { withDb } from "./middleware/db.ts";
+import { jsonBodyLimit } from "./middleware/limits.ts";
+import { securityHeaders } from "./middleware/security.ts";
 import { adminRouter } from "./routes/admin/index.ts";
 import { auditRouter } from "./routes/audit/index.ts";
 import { authRouter } from "./routes/auth/index.ts";
+import { challengesRouter } from "./routes/challenges/index.ts";
 import { commitmentsRouter } from "./routes/commitments/index.ts";
 import { exportsRouter } from "./routes/exports/index.ts";
 import { importsRouter } from "./routes/imports/index.ts";
+import { measurementsRouter } from "./routes/measurements/index.ts";
 import { docsPage } from "./routes/meta/docs.ts";
 import { progressRouter } from "./routes/progress/index.ts";
+import { sitingRouter } from "./routes/siting/index.ts";
 import { snapshotsRouter } from "./routes/snapshots/index.ts";
 import { stationsRouter } from "./routes/stations/index.ts";
 import { surveysRouter } from "./routes/surveys/index.ts";
@@ -28,9 +33,11 @@ function buildApp() {
   });
 
   app.use("*", requestId());
+  app.use("*", securityHeaders);
   // Open data: anyone may read from any origin; writes are not offered to
   // other origins' browsers.
   app.use(`${API_BASE}/*`, cors({ origin: "*", allowMethods: ["GET", "HEAD", "OPTIONS"], exposeHeaders: ["ETag"] }));
+  app.use(`${API_BASE}/*`, jsonBodyLimit(`${API_BASE}/import/`));
   app.use(`${API_BASE}/*`, withDb);
 
   const routes = app
@@ -45,7 +52,10 @@ function buildApp() {
     .route(API_BASE, commitmentsRouter)
     .route(API_BASE, surveysRouter)
     .route(API_BASE, importsRouter)
-    .route(API_BASE, snapshotsRouter);
+    .route(API_BASE, snapshotsRouter)
+    .route(API_BASE, measurementsRouter)
+    .route(API_BASE, challengesRouter)
+    .route(API_BASE, sitingRouter);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
     type: "http",

@@ -6,6 +6,8 @@ export type Bindings = {
   DB: D1Database;
   ASSETS?: Fetcher;
   APP_TIMEZONE?: string;
+  // "1" lets a request ask for its D1 figures (middleware/d1-stats.ts).
+  D1_STATS?: string;
 };
 
 export type Db = DrizzleD1Database<typeof tables>;

@@ -1,5 +1,5 @@
-import type { Context } from "hono";
 import { DrizzleQueryError } from "drizzle-orm/errors";
+import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { ZodError } from "zod";
@@ -81,7 +81,11 @@ export function fromZodError(error: ZodError, target: string): ApiError {
       // Zod reports unknown keys on the object that holds them; the client
       // needs the key itself to find its typo.
       issue.code === "unrecognized_keys"
-        ? issue.keys.map((key) => ({ field: fieldName([...issue.path, key]), location, problem: "is not a known field" }))
+        ? issue.keys.map((key) => ({
+            field: fieldName([...issue.path, key]),
+            location,
+            problem: "is not a known field",
+          }))
         : [{ field: fieldName(issue.path), location, problem: issue.message }],
     ),
   );

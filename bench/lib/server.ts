@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createWriteStream, mkdirSync } from "node:fs";
+import { createServer } from "node:net";
 import { join } from "node:path";
 import { ROOT, WRANGLER_JS } from "../../scripts/lib/wrangler.ts";
 
@@ -8,15 +9,37 @@ export const BENCH_DATA_DIR = join(ROOT, ".wrangler", "bench-data");
 
 export type Server = { url: string; stop(): Promise<void> };
 
+// Other people's servers share this machine: a port the system just handed out
+// is free, where a fixed one may already answer with someone else's data.
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const address = probe.address();
+      probe.close(() =>
+        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
+      );
+    });
+  });
+}
+
 // `wrangler dev` on its own local state, as `npm start` serves the app, with
 // its output in a log file: the benchmark's own lines are what the terminal
 // shows. Its own process group, so stopping it also stops workerd.
-export async function startServer(persistTo: string, port: number, logName: string): Promise<Server> {
+export async function startServer(persistTo: string, logName: string): Promise<Server> {
+  const port = await freePort();
   mkdirSync(BENCH_DATA_DIR, { recursive: true });
   const log = createWriteStream(join(BENCH_DATA_DIR, `${logName}.log`));
   const child: ChildProcess = spawn(
     process.execPath,
-    [WRANGLER_JS, "dev", "--port", String(port), "--ip", "127.0.0.1", "--persist-to", persistTo],
+    [
+      WRANGLER_JS,
+      "dev",
+      ...["--port", String(port), "--ip", "127.0.0.1", "--persist-to", persistTo],
+      // Lets the benchmark ask for each request's D1 figures (X-D1-Stats).
+      ...["--var", "D1_STATS:1"],
+    ],
     {
       cwd: ROOT,
       env: { ...process.env, CI: "1", WRANGLER_SEND_METRICS: "false" },
@@ -39,7 +62,8 @@ export async function startServer(persistTo: string, port: number, logName: stri
   });
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`wrangler dev exited early; see ${join(BENCH_DATA_DIR, `${logName}.log`)}`);
+    if (child.exitCode !== null)
+      throw new Error(`wrangler dev exited early; see ${join(BENCH_DATA_DIR, `${logName}.log`)}`);
     try {
       const res = await fetch(`${url}/api/v1/units`, { signal: AbortSignal.timeout(2000) });
       if (res.ok) return { url, stop };

@@ -28,4 +28,18 @@ CREATE TABLE `rate_limits` (
 --> statement-breakpoint
 CREATE INDEX `rate_limits_expiry` ON `rate_limits` (`expires_at`);--> statement-breakpoint
 ALTER TABLE `villages` ADD `evidence_at` text;--> statement-breakpoint
-CREATE INDEX `villages_evidence` ON `villages` (`coverage_state`,`evidence_at`);
+CREATE INDEX `villages_evidence` ON `villages` (`coverage_state`,`evidence_at`);--> statement-breakpoint
+-- Data, not schema: surveys stored before this migration verify their villages
+-- at once, by the rule of refreshEvidence() in worker/data/evidence.ts.
+UPDATE `villages` SET `evidence_at` = (
+	SELECT max(m.measured_at) FROM measurements m
+	WHERE m.village_code = villages.code
+		AND m.source IN ('field', 'survey')
+		AND m.level IN ('good', 'weak')
+		AND m.distance_m <= 500
+		AND NOT EXISTS (
+			SELECT 1 FROM coverage c
+			WHERE c.village_code = m.village_code AND c.operator_id = m.operator_id AND c.tech = m.tech
+				AND c.source = 'survey' AND c.level = 'none' AND c.verified_at > m.measured_at
+		)
+);

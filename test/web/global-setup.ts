@@ -1,46 +1,25 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
-import { createServer } from "node:net";
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { build } from "vite";
 import type { TestProject } from "vitest/node";
-import { ROOT, WRANGLER_JS } from "../../scripts/lib/wrangler.ts";
+import { type Unstable_DevWorker, unstable_dev } from "wrangler";
+import { ROOT } from "../../scripts/lib/wrangler.ts";
 import { seed } from "../../scripts/seed.ts";
 import "./helpers/context.ts";
 import { CHROMIUM } from "./helpers/browser.ts";
 
-const READY_TIMEOUT_MS = 60_000;
 const TOKEN_OPERATORS = ["viettel"];
 
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-// `npm test` builds first; running the web project alone after editing web/
-// must not test a stale bundle, so a build older than its sources is redone.
-async function ensureBuild() {
-  const built = join(ROOT, "dist/web/index.html");
-  const sources = Math.max(newestMtime(join(ROOT, "web")), newestMtime(join(ROOT, "data/hagiang/geo")));
-  if (existsSync(built) && statSync(built).mtimeMs >= sources && existsSync(join(ROOT, "dist/web/docs.js"))) return;
-  await build({ configFile: join(ROOT, "web/vite.config.ts"), logLevel: "warn" });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
-      );
-    });
+// The suite builds the front end into its own directory and serves that: a
+// build someone runs meanwhile (emptying dist/web) cannot pull files from
+// under the pages being tested, and edits to web/ never go untested.
+async function buildInto(outDir: string) {
+  await build({
+    configFile: join(ROOT, "web/vite.config.ts"),
+    logLevel: "warn",
+    build: { outDir, emptyOutDir: true },
   });
 }
 
@@ -96,19 +75,14 @@ async function createTokens(persistTo: string): Promise<{ tokens: Record<string,
   }
 }
 
-async function waitUntilServing(base: string, child: ChildProcess, log: () => string) {
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`wrangler dev exited (${child.exitCode}):\n${log()}`);
-    try {
-      const res = await fetch(`${base}/api/v1/progress?unit=02`, { signal: AbortSignal.timeout(2_000) });
-      if (res.ok) return;
-    } catch {
-      // Not listening yet.
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`wrangler dev did not answer within ${READY_TIMEOUT_MS / 1000} s:\n${log()}`);
+const DAY_MS = 86_400_000;
+
+// Runs the worker's daily cron as of some days back, through the trigger that
+// wrangler dev (miniflare) offers for scheduled handlers: real snapshots,
+// taken by the real code, so the history chart has a line to draw.
+async function snapshotDaysAgo(base: string, daysAgo: number): Promise<void> {
+  const res = await fetch(`${base}/cdn-cgi/local/scheduled?time=${Date.now() - daysAgo * DAY_MS}`);
+  if (!res.ok) throw new Error(`the scheduled trigger answered ${res.status}: ${await res.text()}`);
 }
 
 export default async function setup(project: TestProject) {
@@ -118,41 +92,33 @@ export default async function setup(project: TestProject) {
       `Chromium not found at ${CHROMIUM}: the page tests need it. Install it (Debian: apt-get install -y chromium, or node scripts/ensure-chromium.ts) or set CHROMIUM_PATH.`,
     );
   }
-  const persistTo = mkdtempSync(join(tmpdir(), "phu-song-web-"));
-  let server: ChildProcess | undefined;
+  const temp = mkdtempSync(join(tmpdir(), "phu-song-web-"));
+  const persistTo = join(temp, "state");
+  const assets = join(temp, "web");
+  let server: Unstable_DevWorker | undefined;
   const teardown = async () => {
-    if (server?.pid && server.exitCode === null) {
-      const exited = new Promise((resolve) => server?.once("exit", resolve));
-      // wrangler runs workerd as a child: stop the whole group it leads.
-      process.kill(-server.pid, "SIGTERM");
-      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5_000))]);
-      if (server.exitCode === null) process.kill(-server.pid, "SIGKILL");
-    }
-    rmSync(persistTo, { recursive: true, force: true });
+    await server?.stop();
+    rmSync(temp, { recursive: true, force: true });
   };
 
   try {
-    await Promise.all([ensureBuild(), seed({ persistTo, log: () => undefined })]);
+    await Promise.all([buildInto(assets), seed({ persistTo, log: () => undefined })]);
     const { tokens, error } = await createTokens(persistTo);
-    const port = await freePort();
-    const base = `http://127.0.0.1:${port}`;
-    let log = "";
-    server = spawn(
-      process.execPath,
-      [WRANGLER_JS, "dev", "--port", String(port), "--ip", "127.0.0.1", "--persist-to", persistTo],
-      {
-        cwd: ROOT,
-        env: { ...process.env, CI: "1", WRANGLER_SEND_METRICS: "false" },
-        stdio: ["ignore", "pipe", "pipe"],
-        detached: true,
-      },
-    );
-    const keep = (chunk: string) => {
-      log = (log + chunk).slice(-20_000);
-    };
-    server.stdout?.setEncoding("utf8").on("data", keep);
-    server.stderr?.setEncoding("utf8").on("data", keep);
-    await waitUntilServing(base, server, () => log);
+    // wrangler dev's programmatic form, without watching: the server runs the
+    // worker as it was when the suite started, whatever is edited meanwhile,
+    // with the pages just built.
+    server = await unstable_dev(join(ROOT, "worker/index.ts"), {
+      config: join(ROOT, "wrangler.toml"),
+      assets,
+      persistTo,
+      ip: "127.0.0.1",
+      port: 0,
+      logLevel: "warn",
+      experimental: { watch: false, disableExperimentalWarning: true, showInteractiveDevSession: false },
+    });
+    const base = `http://127.0.0.1:${server.port}`;
+    await snapshotDaysAgo(base, 2);
+    await snapshotDaysAgo(base, 1);
     project.provide("baseUrl", base);
     project.provide("tokens", tokens);
     project.provide("tokenError", error);

@@ -1,7 +1,7 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import "./helpers/context.ts";
-import { allUncovered, api, baseUrl, ok, progressOf, snapshotDaysAgo, withoutDiacritics } from "./helpers/api.ts";
+import { allUncovered, allVillages, api, baseUrl, ok, progressOf, withoutDiacritics } from "./helpers/api.ts";
 import { launch, mapReady, open, type Session, screenshot } from "./helpers/browser.ts";
 
 const PROVINCE = "02";
@@ -27,9 +27,6 @@ const vi = (n: number, options?: Intl.NumberFormatOptions) => new Intl.NumberFor
 
 describe("the map", () => {
   test("loads with no network and draws exactly the villages without signal that the API reports", async () => {
-    // Two days of snapshots give the history chart a line to draw.
-    await snapshotDaysAgo(2);
-    await snapshotDaysAgo(1);
     const page = await fresh();
     await page.goto("/", { waitUntil: "domcontentloaded" });
     await mapReady(page);
@@ -52,6 +49,7 @@ describe("the map", () => {
     expect(await page.locator("#progress-pct").textContent()).toBe(
       vi((progress.coverage_pct ?? 0) / 100, { style: "percent", minimumFractionDigits: 2, maximumFractionDigits: 2 }),
     );
+    // The global setup took snapshots on two past days.
     const history = await ok(api().progress.history.$get({ query: { unit: PROVINCE } }));
     expect(history.points.length).toBeGreaterThanOrEqual(2);
     await page.locator("#progress-history .uplot canvas").waitFor();
@@ -213,24 +211,44 @@ describe("the map", () => {
     expect(session.errors).toEqual([]);
   });
 
+  test("clicking a commune shows its figures and can select it", async () => {
+    const page = await fresh();
+    await page.goto("/", { waitUntil: "domcontentloaded" });
+    await mapReady(page);
+    // With no village drawn, a click in the middle of the province lands on a commune.
+    await page.selectOption("#f-coverage", "unknown");
+    await page.waitForFunction(() => window.phuSong?.state === "ready" && window.phuSong.drawnVillages === 0);
+    const box = await page.locator("#map").boundingBox();
+    if (!box) throw new Error("the map has no box");
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    const popup = page.locator(".commune-detail");
+    await popup.waitFor();
+    const code = (await popup.getAttribute("data-unit")) ?? "";
+    const figures = await progressOf(code);
+    expect(await popup.locator("h2").textContent()).toBe(figures.unit.full_name);
+    expect(await popup.textContent()).toContain(
+      vi((figures.coverage_pct ?? 0) / 100, { style: "percent", minimumFractionDigits: 2, maximumFractionDigits: 2 }),
+    );
+    await screenshot(page, "commune-popup");
+    await popup.getByRole("button").click();
+    await expect.poll(() => page.locator("#f-commune").inputValue()).toBe(code);
+    await expect.poll(() => page.locator("#progress-figures h3").textContent()).toBe(figures.unit.full_name);
+    expect(session.errors).toEqual([]);
+  });
+
   test("stations show by operator and status, with their nominal reach on demand", async () => {
     const page = await fresh();
     // An on-air station with a village near it but not on top of it, so that
     // opening the village brings the station into view and leaves it clickable.
-    const onAir = await ok(api().stations.$get({ query: { status: "on_air", limit: "200" } }));
+    const onAir = await ok(api().stations.$get({ query: { status: "on_air", limit: "1000" } }));
+    const villages = (await allVillages()).filter((v) => v.lat !== null && v.lon !== null);
+    const offset = (v: (typeof villages)[number], s: (typeof onAir.data)[number]) =>
+      Math.hypot((v.lat ?? 0) - s.lat, (v.lon ?? 0) - s.lon);
     let found: { station: (typeof onAir.data)[number]; village: string } | undefined;
     for (const station of onAir.data) {
-      const d = 0.012;
-      const near = await ok(
-        api().villages.$get({
-          query: { bbox: `${station.lon - d},${station.lat - d},${station.lon + d},${station.lat + d}`, limit: "5" },
-        }),
-      );
-      const clear = near.data.every(
-        (v) => v.lat !== null && v.lon !== null && Math.hypot(v.lat - station.lat, v.lon - station.lon) > 0.003,
-      );
-      if (near.data[0] && clear) {
-        found = { station, village: near.data[0].code };
+      const near = villages.filter((v) => offset(v, station) < 0.012);
+      if (near[0] && near.every((v) => offset(v, station) > 0.003)) {
+        found = { station, village: near[0].code };
         break;
       }
     }
@@ -259,7 +277,8 @@ describe("the map", () => {
   });
 
   test("the table lists the villages without signal, sorts, and links the exports", async () => {
-    const page = await fresh();
+    // Tall enough for the whole list in one screenshot.
+    const page = await fresh({ viewport: { width: 1366, height: 1700 } });
     await page.goto("/", { waitUntil: "domcontentloaded" });
     await mapReady(page);
     await page.click("#tab-remaining");
@@ -284,7 +303,8 @@ describe("the map", () => {
     const res = await fetch(new URL(href, baseUrl()));
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toContain("text/csv");
-    await screenshot(page, "table");
+    await page.click(".filters summary");
+    await screenshot(page, "table", "#tabs");
     expect(session.errors).toEqual([]);
   });
 
@@ -313,12 +333,18 @@ describe("the map", () => {
     expect(session.errors).toEqual([]);
   });
 
-  test("works on a phone screen", async () => {
+  test("works on a phone screen, and without any tile server configured", async () => {
     const page = await fresh({ viewport: { width: 390, height: 844 } });
-    await page.goto("/", { waitUntil: "domcontentloaded" });
+    const tileRequests: string[] = [];
+    page.on("request", (request) => {
+      if (request.resourceType() === "image" && !request.url().startsWith(baseUrl())) tileRequests.push(request.url());
+    });
+    await page.goto("/?tiles=none", { waitUntil: "domcontentloaded" });
     await mapReady(page);
     const width = await page.evaluate(() => document.documentElement.scrollWidth);
     expect(width).toBeLessThanOrEqual(390);
+    expect(tileRequests).toEqual([]);
+    expect(await page.locator("#map-notice").isHidden()).toBe(true);
     await screenshot(page, "phone");
     expect(session.errors).toEqual([]);
   });

@@ -12,5 +12,8 @@ export default defineProject({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     fileParallelism: false,
+    // Pages settle on their own schedule: a poll waits for its condition as
+    // long as a page may take under load, not vitest's default second.
+    expect: { poll: { timeout: 20_000, interval: 50 } },
   },
 });

@@ -4,12 +4,14 @@ import L from "leaflet";
 import { isAbort, progress, type Station, type Village, village } from "./api.ts";
 import { byId, replaceChildren } from "./dom.ts";
 import { onLocaleChange, t } from "./i18n/index.ts";
+import { setupEvidenceText } from "./i18n/evidence.ts";
 import { setupLanguage } from "./i18n/toggle.ts";
 import { addTiles, createMap } from "./map/basemap.ts";
 import { addBoundaries, type Boundaries } from "./map/boundaries.ts";
 import { communePopupContent } from "./map/commune-popup.ts";
 import { addLegend } from "./map/legend.ts";
 import { createSearch } from "./map/search.ts";
+import { createSitingLayer } from "./map/siting.ts";
 import { createReach, stationPopupView } from "./map/station-popup.ts";
 import { createStationsLayer } from "./map/stations.ts";
 import { createVillagesLayer } from "./map/villages.ts";
@@ -33,7 +35,11 @@ const reducedMotion = () => window.matchMedia("(prefers-reduced-motion: reduce)"
 
 async function start() {
   setupLanguage();
-  createTabs(byId("tabs"));
+  setupEvidenceText();
+  // The list of villages needs the room of a table; the map gives some up
+  // while the list is shown.
+  const layout = byId("main");
+  createTabs(byId("tabs"), (tab) => layout.classList.toggle("side-wide", tab === "tab-remaining"));
 
   const mapEl = byId("map");
   const mapStatus = byId("map-status");
@@ -47,6 +53,8 @@ async function start() {
   setMapState("loading", loadingView(t("map.loading")));
 
   const map = createMap(mapEl);
+  // The map's box changes with the panels beside it, not only with the window.
+  new ResizeObserver(() => map.invalidateSize()).observe(mapEl);
   map.attributionControl.setPrefix(false).addAttribution(BOUNDARY_ATTRIBUTION);
   let boundaries: Boundaries | undefined;
   let tilesAvailable = false;
@@ -169,6 +177,7 @@ async function start() {
 
   const progressPanel = createProgressPanel();
   const table = createRemainingTable((v) => focusVillage(v, true));
+  createSitingLayer(map, store, (code) => villages.drawn().find((v) => v.code === code));
   const filters = createFilters(store, () => progressPanel.last()?.by_technology ?? first.by_technology);
 
   function fitToUnit(state: MapState, drawn: readonly Village[]) {

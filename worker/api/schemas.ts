@@ -13,6 +13,7 @@ import {
   village_events,
   villages,
 } from "../../schema/tables.ts";
+import { EVIDENCE_RADIUS_M, EVIDENCE_STATES, EVIDENCE_WINDOW_DAYS } from "../domain/evidence.ts";
 
 export const BlockerSchema = z
   .object({
@@ -25,7 +26,26 @@ export const UnitSchema = createSelectSchema(units).omit({ id: true, name_normal
 
 export const OperatorSchema = createSelectSchema(operators).openapi("Operator");
 
-export const VillageSchema = createSelectSchema(villages).omit({ name_normalized: true }).openapi("Village");
+// evidence_at is shown as `evidence.last_measured_at`, next to what it means today.
+export const VillageSchema = createSelectSchema(villages)
+  .omit({ name_normalized: true, evidence_at: true })
+  .openapi("Village");
+
+export const EvidenceSchema = z
+  .object({
+    state: z.enum(EVIDENCE_STATES).openapi({
+      description: `verified: covered, and field or survey staff measured signal within ${EVIDENCE_RADIUS_M} m of the village point in the last ${EVIDENCE_WINDOW_DAYS} days; unverified: covered on a claim alone (computed from stations) or on an expired verification; none: not covered, nothing to verify`,
+    }),
+    last_measured_at: z
+      .string()
+      .nullable()
+      .openapi({ description: "The latest verification that no later survey overrules; null if never verified" }),
+    age_days: z.number().int().nullable().openapi({ description: "Days since last_measured_at" }),
+    stale: z
+      .boolean()
+      .openapi({ description: `Covered, verified once, but more than ${EVIDENCE_WINDOW_DAYS} days ago` }),
+  })
+  .openapi("Evidence");
 
 export const StationSchema = createSelectSchema(stations, {
   technologies: z.array(z.enum(TECHS)),
@@ -50,6 +70,7 @@ export const VillageListItemSchema = VillageSchema.extend({
   old_commune_name: z.string().nullable(),
   old_district_name: z.string().nullable(),
   commitment: CommitmentSummarySchema.nullable(),
+  evidence: EvidenceSchema,
 }).openapi("VillageListItem");
 
 export const ClaimSchema = createSelectSchema(coverage)

@@ -1,19 +1,20 @@
-import { and, eq, gte, inArray, lte, type SQL, sql } from "drizzle-orm";
+import { and, eq, inArray, type SQL, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
-import type { CoverageLevel, Tech } from "../../schema/tables.ts";
-import { coverage, settings, stations, village_events, villages } from "../../schema/tables.ts";
+import type { CoverageLevel, StationStatus, Tech } from "../../schema/tables.ts";
+import { coverage, coverage_digests, settings, stations, village_events, villages } from "../../schema/tables.ts";
 import {
   type ComputedClaim,
   type CoverageConfig,
-  computeClaims,
   DEFAULT_COVERAGE_CONFIG,
   effectiveClaims,
   maxRangeMeters,
   type StationForCoverage,
+  StationIndex,
   villageCoverage,
 } from "../domain/coverage.ts";
 import { bboxAround, distanceMeters, type LatLon } from "../domain/geo.ts";
 import type { Db } from "../env.ts";
+import { onAirInBox, villageStatesInBox } from "./spatial.ts";
 
 export const COVERAGE_CONFIG_KEY = "coverage_config";
 
@@ -63,21 +64,15 @@ export type CoveragePlan = {
 // parameter expanded by json_each() instead, in chunks that keep each
 // statement comfortably small.
 const JSON_CHUNK = 400;
+// Villages whose stored claims one read fetches; the whole list goes in one
+// batch, so one round trip however many villages changed.
+const CLAIMS_READ_CHUNK = 1000;
 
 function chunks<T>(items: T[], size = JSON_CHUNK): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
 }
-
-const stationColumns = {
-  id: stations.id,
-  operator_id: stations.operator_id,
-  lat: stations.lat,
-  lon: stations.lon,
-  technologies: stations.technologies,
-  status: stations.status,
-};
 
 const villageColumns = {
   code: villages.code,
@@ -87,56 +82,83 @@ const villageColumns = {
   best_tech: villages.best_tech,
 };
 
-function inBox(table: typeof villages | typeof stations, center: LatLon, meters: number) {
-  const box = bboxAround(center, meters);
-  return and(
-    gte(table.lat, box.minLat),
-    lte(table.lat, box.maxLat),
-    gte(table.lon, box.minLon),
-    lte(table.lon, box.maxLon),
+async function claimsOf(db: Db, codes: string[]): Promise<ClaimRow[]> {
+  const parts = chunks(codes, CLAIMS_READ_CHUNK).map((part) =>
+    db
+      .select()
+      .from(coverage)
+      .where(sql`${coverage.village_code} IN (SELECT value FROM json_each(${JSON.stringify(part)}))`),
+  );
+  const [first, ...rest] = parts;
+  if (!first) return [];
+  return (await db.batch([first, ...rest])).flat();
+}
+
+// A village's computed claims in a few bytes: what the engine wrote is kept in
+// coverage_digests, so that a full recompute rewrites only the villages whose
+// fresh claims differ (cyrb53: 53 bits, collisions out of practical reach).
+export function claimsDigest(claims: ComputedClaim[]): string {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  const feed = (text: string) => {
+    for (let i = 0; i < text.length; i++) {
+      const ch = text.charCodeAt(i);
+      h1 = Math.imul(h1 ^ ch, 2654435761);
+      h2 = Math.imul(h2 ^ ch, 1597334677);
+    }
+  };
+  for (const c of claims) feed(`${c.operator_id}|${c.tech}|${c.level}|${c.station_id}|${c.distance_m};`);
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36);
+}
+
+type Target = { village: VillageState; computed: ComputedClaim[]; digest?: string | null };
+
+const claimKey = (c: { village_code: string; operator_id: string; tech: string; source: string }) =>
+  `${c.village_code}|${c.operator_id}|${c.tech}|${c.source}`;
+
+function sameRow(a: ClaimRow, b: ClaimRow): boolean {
+  return (
+    a.measurement_key === undefined &&
+    b.measurement_key === undefined &&
+    a.level === b.level &&
+    a.effective === b.effective &&
+    a.station_id === b.station_id &&
+    a.distance_m === b.distance_m &&
+    a.measurement_id === b.measurement_id &&
+    a.verified_at === b.verified_at &&
+    a.updated_at === b.updated_at
   );
 }
 
-async function claimsOf(db: Db, codes: string[]): Promise<ClaimRow[]> {
-  const rows: ClaimRow[] = [];
-  for (const part of chunks(codes, 90)) {
-    rows.push(...(await db.select().from(coverage).where(inArray(coverage.village_code, part))));
-  }
-  return rows;
-}
-
-// Recomputes the given villages against the given stations and plans the
-// writes that bring the stored claims and village states in line. Nothing is
+// Brings the stored claims and village states in line with the fresh computed
+// claims of the given villages, writing only what differs: a village whose
+// claims, effective flags and state are unchanged is not touched. Nothing is
 // executed here: callers batch these statements with their own change so the
 // whole thing is atomic.
 function plan(
   db: Db,
-  targets: VillageState[],
-  radiating: StationForCoverage[],
+  targets: Target[],
   existing: ClaimRow[],
-  config: CoverageConfig,
   cause: Cause,
+  counts: { villages_considered: number; stations_considered: number },
 ): CoveragePlan {
-  const computed = computeClaims(targets, radiating, config);
-  const computedByVillage = new Map<string, ComputedClaim[]>();
-  for (const c of computed)
-    computedByVillage.set(c.village_code, [...(computedByVillage.get(c.village_code) ?? []), c]);
-  const keptByVillage = new Map<string, ClaimRow[]>();
-  for (const row of existing) {
-    if (row.source !== "computed")
-      keptByVillage.set(row.village_code, [...(keptByVillage.get(row.village_code) ?? []), row]);
-  }
-  const previous = new Map(
-    existing.filter((r) => r.source === "computed").map((r) => [`${r.village_code}|${r.operator_id}|${r.tech}`, r]),
-  );
+  const existingByVillage = new Map<string, ClaimRow[]>();
+  for (const row of existing)
+    existingByVillage.set(row.village_code, [...(existingByVillage.get(row.village_code) ?? []), row]);
 
   const rows: ClaimRow[] = [];
+  const rewritten: string[] = [];
+  const digests: Array<{ code: string; digest: string }> = [];
   const changes: VillageChange[] = [];
-  for (const v of targets) {
-    const fresh: ClaimRow[] = (computedByVillage.get(v.code) ?? []).map((c) => {
-      const before = previous.get(`${c.village_code}|${c.operator_id}|${c.tech}`);
+  for (const { village: v, computed, digest } of targets) {
+    const before = existingByVillage.get(v.code) ?? [];
+    const previous = new Map(before.filter((r) => r.source === "computed").map((r) => [claimKey(r), r]));
+    const fresh: ClaimRow[] = computed.map((c) => {
+      const old = previous.get(claimKey({ ...c, source: "computed" }));
       const unchanged =
-        before && before.level === c.level && before.station_id === c.station_id && before.distance_m === c.distance_m;
+        old && old.level === c.level && old.station_id === c.station_id && old.distance_m === c.distance_m;
       return {
         village_code: v.code,
         operator_id: c.operator_id,
@@ -147,15 +169,27 @@ function plan(
         station_id: c.station_id,
         distance_m: c.distance_m,
         measurement_id: null,
-        verified_at: unchanged ? before.verified_at : cause.at,
-        updated_at: unchanged ? before.updated_at : cause.at,
+        verified_at: unchanged ? old.verified_at : cause.at,
+        updated_at: unchanged ? old.updated_at : cause.at,
       };
     });
-    const all = [...fresh, ...(keptByVillage.get(v.code) ?? [])];
+    const all = [...fresh, ...before.filter((r) => r.source !== "computed")];
     const winners = new Set(effectiveClaims(all));
-    for (const r of all) rows.push({ ...r, effective: winners.has(r) });
+    const after = all.map((r) => ({ ...r, effective: winners.has(r) }));
+    const stored = new Map(before.map((r) => [claimKey(r), r]));
+    const same =
+      after.length === before.length &&
+      after.every((r) => {
+        const b = stored.get(claimKey(r));
+        return b !== undefined && sameRow(r, b);
+      });
+    if (!same) {
+      rewritten.push(v.code);
+      rows.push(...after);
+    }
     const state = villageCoverage(all, v.lat !== null && v.lon !== null);
-    if (state.coverage_state !== v.coverage_state || state.best_tech !== v.best_tech) {
+    const stateChanged = state.coverage_state !== v.coverage_state || state.best_tech !== v.best_tech;
+    if (stateChanged) {
       changes.push({
         code: v.code,
         from_state: v.coverage_state,
@@ -164,10 +198,16 @@ function plan(
         to_best_tech: state.best_tech,
       });
     }
+    // Rewriting claims or state drops the stored digest (see the triggers of
+    // coverage_digests), so it is written again, last.
+    const fresh_digest = claimsDigest(computed);
+    if (!same || stateChanged || (digest !== undefined && digest !== fresh_digest)) {
+      digests.push({ code: v.code, digest: fresh_digest });
+    }
   }
 
   const statements: BatchItem<"sqlite">[] = [];
-  for (const part of chunks(targets.map((t) => t.code))) {
+  for (const part of chunks(rewritten)) {
     statements.push(
       db
         .delete(coverage)
@@ -214,7 +254,24 @@ function plan(
       ),
     );
   }
-  return { statements, villages_considered: targets.length, stations_considered: radiating.length, changes };
+  for (const part of chunks(digests, 2000)) {
+    statements.push(
+      db
+        .insert(coverage_digests)
+        .select(
+          db
+            .select({
+              village_code: sql`value->>'code'`.as("village_code"),
+              digest: sql`value->>'digest'`.as("digest"),
+            })
+            .from(sql`json_each(${JSON.stringify(part)})`)
+            // SQLite needs a WHERE here to tell the upsert's ON from a join's.
+            .where(sql`true`),
+        )
+        .onConflictDoUpdate({ target: coverage_digests.village_code, set: { digest: sql`excluded.digest` } }),
+    );
+  }
+  return { statements, ...counts, changes };
 }
 
 // Many rows as one JSON parameter: D1 allows only 100 bound parameters per
@@ -252,6 +309,10 @@ function radiatingOnly(list: StationForCoverage[]): StationForCoverage[] {
   return list.filter((s) => s.status === "on_air");
 }
 
+function targetsOf(villageStates: VillageState[], index: StationIndex): Target[] {
+  return villageStates.map((village) => ({ village, computed: index.claimsFor(village) }));
+}
+
 // Incremental recompute after stations change: only villages within reach of
 // the stations' old and new positions are touched, and only stations within
 // reach of those villages are read (both through the lat/lon index).
@@ -261,51 +322,126 @@ export async function planAround(
 ): Promise<CoveragePlan> {
   const reach = maxRangeMeters(input.config);
   const found = new Map<string, VillageState>();
-  for (const center of input.centers) {
-    const rows = await db
-      .select(villageColumns)
-      .from(villages)
-      .where(inBox(villages, center, reach));
-    for (const v of rows) {
-      if (v.lat !== null && v.lon !== null && distanceMeters(center, v as LatLon) <= reach) found.set(v.code, v);
-    }
-  }
-  const targets = [...found.values()];
   const nearby = new Map<string, StationForCoverage>();
   for (const center of input.centers) {
     // Villages lie within `reach` of a center and stations reaching them within
     // `reach` of the villages; the margin absorbs the box's latitude distortion.
-    const rows = await db
-      .select(stationColumns)
-      .from(stations)
-      .where(and(eq(stations.status, "on_air"), inBox(stations, center, reach * 2.1)));
-    for (const s of rows) nearby.set(s.id, s);
+    const [rows, reaching] = await Promise.all([
+      villageStatesInBox(db, bboxAround(center, reach)),
+      onAirInBox(db, bboxAround(center, reach * 2.1)),
+    ]);
+    for (const v of rows) {
+      if (v.lat !== null && v.lon !== null && distanceMeters(center, v as LatLon) <= reach) found.set(v.code, v);
+    }
+    for (const s of reaching) nearby.set(s.id, s);
   }
+  const targets = [...found.values()];
   for (const s of input.changed) nearby.set(s.id, s);
+  const radiating = radiatingOnly([...nearby.values()]);
   const existing = await claimsOf(
     db,
     targets.map((t) => t.code),
   );
-  return plan(db, targets, radiatingOnly([...nearby.values()]), existing, input.config, input.cause);
+  return plan(db, targetsOf(targets, new StationIndex(radiating, input.config)), existing, input.cause, {
+    villages_considered: targets.length,
+    stations_considered: radiating.length,
+  });
+}
+
+// Rows as SQLite's own JSON: a table read this way costs one value per rowid
+// range instead of one object per row on its way out of D1, which is most of
+// the time of reading 100,000 rows. JSON keeps REAL values exact.
+const PACKED_ROWS = 15_000;
+
+async function packedRows<T extends unknown[]>(
+  db: Db,
+  table: typeof villages | typeof stations,
+  columns: SQL,
+  where?: SQL,
+): Promise<T[]> {
+  const [range] = await db.select({ last: sql<number | null>`max(rowid)` }).from(table);
+  const last = range?.last ?? 0;
+  const reads = [];
+  for (let from = 0; from <= last; from += PACKED_ROWS) {
+    reads.push(
+      db
+        .select({ rows: sql<string | null>`json_group_array(json_array(${columns}))` })
+        .from(table)
+        .where(and(sql`${table}.rowid >= ${from} AND ${table}.rowid < ${from + PACKED_ROWS}`, where)),
+    );
+  }
+  const [first, ...rest] = reads;
+  if (!first) return [];
+  const out: T[] = [];
+  for (const [r] of await db.batch([first, ...rest])) {
+    for (const row of JSON.parse(r?.rows ?? "[]") as T[]) out.push(row);
+  }
+  return out;
+}
+
+type StoredVillage = VillageState & { digest: string | null };
+
+async function allVillageStates(db: Db): Promise<StoredVillage[]> {
+  const rows = await packedRows<[string, number | null, number | null, CoverageLevel, Tech | null, string | null]>(
+    db,
+    villages,
+    sql`${villages.code}, ${villages.lat}, ${villages.lon}, ${villages.coverage_state}, ${villages.best_tech}, (SELECT ${coverage_digests.digest} FROM ${coverage_digests} WHERE ${coverage_digests.village_code} = ${villages.code})`,
+  );
+  return rows.map(([code, lat, lon, coverage_state, best_tech, digest]) => ({
+    code,
+    lat,
+    lon,
+    coverage_state,
+    best_tech,
+    digest,
+  }));
+}
+
+async function allOnAir(db: Db): Promise<StationForCoverage[]> {
+  const rows = await packedRows<[string, string, number, number, string, StationStatus]>(
+    db,
+    stations,
+    sql`${stations.id}, ${stations.operator_id}, ${stations.lat}, ${stations.lon}, ${stations.technologies}, ${stations.status}`,
+    eq(stations.status, "on_air"),
+  );
+  return rows.map(([id, operator_id, lat, lon, technologies, status]) => ({
+    id,
+    operator_id,
+    lat,
+    lon,
+    technologies: JSON.parse(technologies) as Tech[],
+    status,
+  }));
 }
 
 // `changed` stations and `pending` villages are as the caller's own statements,
 // earlier in the same batch, will leave them (a bulk import's new and changed
-// rows); the database still holds them as before.
+// rows); the database still holds them as before. Every village is computed;
+// only those whose claims hash differently from what was last written (or
+// that have no digest) are read back and compared in full.
 export async function planFull(
   db: Db,
   input: { config: CoverageConfig; cause: Cause; changed?: StationForCoverage[]; pending?: VillageState[] },
 ): Promise<CoveragePlan> {
-  const [allVillages, onAir, existing] = await Promise.all([
-    db.select(villageColumns).from(villages),
-    db.select(stationColumns).from(stations).where(eq(stations.status, "on_air")),
-    db.select().from(coverage),
-  ]);
-  const targets = new Map(allVillages.map((v) => [v.code, v]));
-  for (const v of input.pending ?? []) targets.set(v.code, v);
+  const [stored, onAir] = await Promise.all([allVillageStates(db), allOnAir(db)]);
+  const all = new Map(stored.map((v) => [v.code, v]));
+  for (const v of input.pending ?? []) all.set(v.code, { ...v, digest: null });
   const radiating = new Map(onAir.map((s) => [s.id, s]));
   for (const s of input.changed ?? []) radiating.set(s.id, s);
-  return plan(db, [...targets.values()], radiatingOnly([...radiating.values()]), existing, input.config, input.cause);
+  const index = new StationIndex(radiatingOnly([...radiating.values()]), input.config);
+  const targets: Target[] = [];
+  for (const { digest, ...village } of all.values()) {
+    const computed = index.claimsFor(village);
+    if (digest === null || digest !== claimsDigest(computed)) targets.push({ village, computed, digest });
+  }
+  const existing = await claimsOf(
+    db,
+    targets.map((t) => t.village.code),
+  );
+  return plan(db, targets, existing, input.cause, {
+    villages_considered: all.size,
+    stations_considered: radiatingOnly([...radiating.values()]).length,
+  });
 }
 
 // `claims` are survey or report claims that replace the stored claim of the
@@ -326,18 +462,16 @@ export async function planVillages(
   const nearby = new Map<string, StationForCoverage>();
   for (const v of targets) {
     if (v.lat === null || v.lon === null) continue;
-    const rows = await db
-      .select(stationColumns)
-      .from(stations)
-      .where(and(eq(stations.status, "on_air"), inBox(stations, v as LatLon, reach * 1.05)));
-    for (const s of rows) nearby.set(s.id, s);
+    for (const s of await onAirInBox(db, bboxAround(v as LatLon, reach * 1.05))) nearby.set(s.id, s);
   }
   const stored = await claimsOf(
     db,
     targets.map((t) => t.code),
   );
-  const claimKey = (c: ClaimRow) => `${c.village_code}|${c.operator_id}|${c.tech}|${c.source}`;
   const replaced = new Set((input.claims ?? []).map(claimKey));
   const existing = [...stored.filter((c) => !replaced.has(claimKey(c))), ...(input.claims ?? [])];
-  return plan(db, targets, [...nearby.values()], existing, input.config, input.cause);
+  return plan(db, targetsOf(targets, new StationIndex([...nearby.values()], input.config)), existing, input.cause, {
+    villages_considered: targets.length,
+    stations_considered: nearby.size,
+  });
 }

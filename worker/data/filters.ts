@@ -1,8 +1,10 @@
-import { and, eq, gte, lte, type SQL, sql } from "drizzle-orm";
+import { and, eq, type SQL, sql } from "drizzle-orm";
 import { stations, villages } from "../../schema/tables.ts";
 import type { BBox } from "../domain/geo.ts";
 import { normalizeName } from "../domain/text.ts";
 import type { StationFilters, VillageFilters } from "../routes/params.ts";
+import { evidenceCondition, staleCondition } from "./evidence.ts";
+import { stationsInBox, villagesInBox } from "./spatial.ts";
 import { escapeLike, type Unit } from "./units.ts";
 
 type Located = typeof villages | typeof stations;
@@ -18,13 +20,10 @@ export function unitCondition(table: Located, unit: Unit): SQL {
   return eq(table.old_commune_code, unit.code);
 }
 
+// Through the grid index (spatial.ts): a box reads about the rows inside it,
+// where a range on the lat/lon index reads a band across the whole country.
 export function bboxCondition(table: Located, box: BBox): SQL {
-  return and(
-    gte(table.lat, box.minLat),
-    lte(table.lat, box.maxLat),
-    gte(table.lon, box.minLon),
-    lte(table.lon, box.maxLon),
-  ) as SQL;
+  return table === villages ? villagesInBox(box) : stationsInBox(box);
 }
 
 function claimExists(filters: VillageFilters, levels: string[]): SQL {
@@ -37,8 +36,12 @@ function claimExists(filters: VillageFilters, levels: string[]): SQL {
   return sql`EXISTS (SELECT 1 FROM coverage c WHERE c.village_code = ${villages.code} AND c.effective = 1 AND c.level IN (${inLevels}) ${operator} ${tech})`;
 }
 
-export function villageConditions(filters: VillageFilters, unit?: Unit): SQL | undefined {
+export function villageConditions(filters: VillageFilters, unit?: Unit, now = new Date()): SQL | undefined {
   const conditions: Array<SQL | undefined> = [];
+  if (filters.evidence) conditions.push(evidenceCondition(filters.evidence, now));
+  if (filters.stale !== undefined) {
+    conditions.push(filters.stale ? staleCondition(now) : sql`NOT ${staleCondition(now)}`);
+  }
   if (unit) conditions.push(unitCondition(villages, unit));
   if (filters.bbox) conditions.push(bboxCondition(villages, filters.bbox));
   if (filters.q) {

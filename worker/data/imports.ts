@@ -500,6 +500,7 @@ export async function planVillageImport(db: Db, rows: VillageImportRow[], ctx: I
           coverage_state: "unknown",
           best_tech: null,
           coverage_changed_at: null,
+          evidence_at: null,
           version: 1,
           created_at: ctx.at,
           updated_at: ctx.at,

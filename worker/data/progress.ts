@@ -1,8 +1,10 @@
 import { and, count, eq, inArray, sql } from "drizzle-orm";
 import type { CoverageLevel, StationStatus, Tech } from "../../schema/tables.ts";
 import { coverage, operators, STATION_STATUSES, stations, TECHS, units, villages } from "../../schema/tables.ts";
+import { verifiedFigures } from "../domain/evidence.ts";
 import { progressFigures } from "../domain/progress.ts";
 import type { Db } from "../env.ts";
+import { evidenceCondition } from "./evidence.ts";
 import { unitCondition } from "./filters.ts";
 import type { Unit } from "./units.ts";
 
@@ -31,7 +33,7 @@ export async function progressFor(db: Db, unit: Unit, now: Date) {
     inArray(coverage.level, [...COVERED]),
   );
 
-  const [states, stationRows, byOperator, byTech, bestTech, operatorRows, scope] = await db.batch([
+  const [states, stationRows, byOperator, byTech, bestTech, operatorRows, scope, verified] = await db.batch([
     db
       .select({ state: villages.coverage_state, n: count() })
       .from(villages)
@@ -67,6 +69,10 @@ export async function progressFor(db: Db, unit: Unit, now: Date) {
       })
       .from(units)
       .where(communesUnder(db, unit)),
+    db
+      .select({ n: count() })
+      .from(villages)
+      .where(and(inUnit, evidenceCondition("verified", now))),
   ]);
 
   const figures = progressFigures(
@@ -99,6 +105,12 @@ export async function progressFor(db: Db, unit: Unit, now: Date) {
   const communesWithVillages = scope[0]?.communes_with_villages ?? 0;
   const complete = communesWithVillages === communesTotal;
 
+  const evidence = verifiedFigures({
+    total: figures.villages_total,
+    covered: figures.villages_covered,
+    verified: verified[0]?.n ?? 0,
+  });
+
   return {
     unit: {
       code: unit.code,
@@ -110,6 +122,7 @@ export async function progressFor(db: Db, unit: Unit, now: Date) {
       valid_to: unit.valid_to,
     },
     ...figures,
+    ...evidence,
     stations_total: stationsTotal,
     stations_on_air: stationsByStatus.on_air,
     stations_by_status: stationsByStatus,

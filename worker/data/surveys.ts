@@ -5,6 +5,7 @@ import { distanceMeters } from "../domain/geo.ts";
 import type { Db } from "../env.ts";
 import { type AuditEntry, auditInsert } from "./audit.ts";
 import { type ClaimRow, loadCoverageConfig, planVillages, type VillageChange } from "./engine.ts";
+import { refreshEvidence } from "./evidence.ts";
 
 export type SurveyInput = {
   operator_id: string;
@@ -98,6 +99,9 @@ export async function planSurvey(
   const statements: [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]] = [
     db.insert(measurements).values(measurement),
     ...plan.statements,
+    // A survey's reading of signal verifies the village, and its "none"
+    // overrules earlier readings of that operator and technology.
+    refreshEvidence(db, village.code),
     auditInsert(db, {
       ...input.audit,
       action: "create",

@@ -1,6 +1,7 @@
 import { aliasedTable, and, asc, count, desc, eq, getTableColumns, gt } from "drizzle-orm";
 import { commitments, coverage, stations, units, village_events, villages } from "../../schema/tables.ts";
 import { isOverdue } from "../domain/commitments.ts";
+import { evidenceOf } from "../domain/evidence.ts";
 import { distanceMeters } from "../domain/geo.ts";
 import type { Db } from "../env.ts";
 import { notFound } from "../errors.ts";
@@ -12,12 +13,13 @@ const commune = aliasedTable(units, "commune");
 const oldCommune = aliasedTable(units, "old_commune");
 const oldDistrict = aliasedTable(units, "old_district");
 
-const { name_normalized: _omit, ...villageColumns } = getTableColumns(villages);
+const { name_normalized: _omit, evidence_at, ...villageColumns } = getTableColumns(villages);
 
 function baseQuery(db: Db) {
   return db
     .select({
       ...villageColumns,
+      evidence_at,
       commune_name: commune.full_name,
       old_commune_name: oldCommune.full_name,
       old_district_name: oldDistrict.full_name,
@@ -37,10 +39,11 @@ function baseQuery(db: Db) {
 
 type Row = Awaited<ReturnType<ReturnType<typeof baseQuery>["all"]>>[number];
 
-function shape(row: Row, today: string) {
+function shape({ evidence_at: evidenceAt, ...row }: Row, today: string, now: Date) {
   const c = row.commitment;
   return {
     ...row,
+    evidence: evidenceOf({ coverage_state: row.coverage_state, evidence_at: evidenceAt }, now),
     commitment:
       c && c.operator_id !== null && c.target_date !== null && c.status !== null
         ? {
@@ -60,8 +63,9 @@ export async function listVillages(
   unit: Unit | undefined,
   page: { limit: number; after?: string },
   today: string,
+  now = new Date(),
 ) {
-  const where = villageConditions(filters, unit);
+  const where = villageConditions(filters, unit, now);
   const [rows, [totalRow]] = await Promise.all([
     baseQuery(db)
       .where(and(where, page.after ? gt(villages.code, page.after) : undefined))
@@ -70,7 +74,7 @@ export async function listVillages(
     db.select({ n: count() }).from(villages).where(where),
   ]);
   const hasMore = rows.length > page.limit;
-  const data = rows.slice(0, page.limit).map((r) => shape(r, today));
+  const data = rows.slice(0, page.limit).map((r) => shape(r, today, now));
   return {
     data,
     total: totalRow?.n ?? 0,
@@ -80,15 +84,21 @@ export async function listVillages(
 
 // Exports walk the whole result in keyset chunks so that memory stays flat
 // however many villages match.
-export async function* allVillages(db: Db, filters: VillageFilters, unit: Unit | undefined, today: string) {
-  const where = villageConditions(filters, unit);
+export async function* allVillages(
+  db: Db,
+  filters: VillageFilters,
+  unit: Unit | undefined,
+  today: string,
+  now = new Date(),
+) {
+  const where = villageConditions(filters, unit, now);
   let after: string | undefined;
   for (;;) {
     const rows = await baseQuery(db)
       .where(and(where, after ? gt(villages.code, after) : undefined))
       .orderBy(asc(villages.code))
       .limit(2000);
-    for (const r of rows) yield shape(r, today);
+    for (const r of rows) yield shape(r, today, now);
     if (rows.length < 2000) return;
     after = rows[rows.length - 1]?.code;
   }
@@ -161,7 +171,7 @@ export async function villageDetail(db: Db, code: string, today: string, now: Da
   }
 
   const commitment = commitmentRows[0];
-  const base = shape(row, today);
+  const base = shape(row, today, now);
   return {
     ...base,
     explanation: {

@@ -1,6 +1,6 @@
 import type { CoverageLevel, CoverageSource, StationStatus, Tech } from "../../schema/tables.ts";
 import { TECHS } from "../../schema/tables.ts";
-import { GridIndex, type LatLon } from "./geo.ts";
+import { EARTH_RADIUS_M, type LatLon } from "./geo.ts";
 
 export type CoverageConfig = {
   // Nominal radius of a station's service per technology. Hà Giang is
@@ -52,10 +52,236 @@ export function levelAt(distance_m: number, tech: Tech, config: CoverageConfig):
 const LEVEL_RANK: Record<CoverageLevel, number> = { good: 3, weak: 2, none: 1, unknown: 0 };
 const TECH_RANK: Record<Tech, number> = { "2g": 1, "3g": 2, "4g": 3, "5g": 4 };
 
-function better(a: ComputedClaim, b: ComputedClaim): boolean {
-  if (LEVEL_RANK[a.level] !== LEVEL_RANK[b.level]) return LEVEL_RANK[a.level] > LEVEL_RANK[b.level];
-  if (a.distance_m !== b.distance_m) return a.distance_m < b.distance_m;
-  return a.station_id < b.station_id;
+const toRad = (deg: number) => (deg * Math.PI) / 180;
+// Cells are widened by this factor so that rounding never moves a station
+// that is within reach out of the cells searched.
+const CELL_SLACK = 1 + 1e-9;
+// Keeps the trigonometry-free bound below the true distance despite rounding.
+const LOWER_BOUND_SLACK = 1 - 1e-9;
+const MAX_CELLS = 4_000_000;
+// Degrees to half-angles in radians, for the lower bound only (the exact
+// distance keeps distanceMeters()'s own arithmetic).
+const HALF_RADIAN = Math.PI / 360;
+// Cells are a third of the longest reach: the stations that may reach a
+// village lie within three cells of its own, in a 7 × 7 block that covers
+// less ground than three cells of the full reach would.
+const CELL_DIVISIONS = 3;
+// Row and column offsets, flattened, nearest first.
+const NEIGHBOURS = Array.from({ length: (2 * CELL_DIVISIONS + 1) ** 2 }, (_, k) => [
+  Math.floor(k / (2 * CELL_DIVISIONS + 1)) - CELL_DIVISIONS,
+  (k % (2 * CELL_DIVISIONS + 1)) - CELL_DIVISIONS,
+])
+  .sort(([a = 0, b = 0], [c = 0, d = 0]) => a * a + b * b - (c * c + d * d))
+  .flat();
+
+// Stations on air bucketed in cells, so that the stations reaching a village
+// are all in a block of cells around its own (see CELL_DIVISIONS).
+// The answer is the same as scanning every station: a station reaches a
+// village when distanceMeters(station, village) is within its longest range,
+// computed with the very same arithmetic. Station fields live in typed arrays,
+// sorted by cell: a national recompute looks at tens of millions of pairs.
+export class StationIndex {
+  private readonly stations: StationForCoverage[];
+  private readonly lat: Float64Array;
+  private readonly lon: Float64Array;
+  private readonly cos: Float64Array;
+  private readonly reach: Float64Array;
+  // reach / 2R, a little enlarged: the half-angle the lower bound compares with.
+  private readonly reachAngle: Float64Array;
+  private readonly op: Int32Array;
+  // Bit t set: the station carries TECHS[t].
+  private readonly techs: Uint8Array;
+  // A dense grid over the stations' extent: cell r × cols + c holds stations
+  // cellStart[cell] … cellStart[cell + 1] − 1.
+  private readonly cellStart: Int32Array = new Int32Array(1);
+  private readonly rows: number = 0;
+  private readonly cols: number = 0;
+  private readonly minRow: number = 0;
+  private readonly minCol: number = 0;
+  private readonly operators: string[] = [];
+  private readonly cellLat: number = 1;
+  private readonly cellLon: number = 1;
+  private readonly range: number[];
+  private readonly good: number[];
+  // Per operator × technology slot, reset for each village: the best level's
+  // rank (3 good, 2 weak, 0 none yet), rounded distance and station.
+  private readonly rank: Uint8Array;
+  private readonly dist: Float64Array;
+  private readonly from: Int32Array;
+  // Slots in the order claims are listed: by operator id, then technology.
+  private readonly order: number[];
+
+  constructor(stations: Iterable<StationForCoverage>, config: CoverageConfig = DEFAULT_COVERAGE_CONFIG) {
+    this.range = TECHS.map((t) => config.ranges_km[t] * 1000);
+    this.good = this.range.map((r) => r * config.good_fraction);
+    const radiating = [...stations].filter((s) => radiates(s.status));
+    const opIndex = new Map<string, number>();
+    for (const s of radiating) {
+      if (!opIndex.has(s.operator_id)) {
+        opIndex.set(s.operator_id, this.operators.length);
+        this.operators.push(s.operator_id);
+      }
+    }
+    const reachOf = (s: StationForCoverage) => Math.max(0, ...s.technologies.map((t) => config.ranges_km[t] * 1000));
+    const maxReach = radiating.reduce((m, s) => Math.max(m, reachOf(s)), 0);
+    const maxAbsLat = radiating.reduce((m, s) => Math.max(m, Math.abs(s.lat)), 0);
+    // The meridian arc is a lower bound of the distance, and so is the
+    // parallel arc at the most poleward latitude a reached village can have.
+    const angle = Math.max(maxReach, 1) / EARTH_RADIUS_M;
+    const reachLat = (angle * 180 * CELL_SLACK) / Math.PI;
+    const poleward = Math.min(89.9, maxAbsLat + reachLat);
+    const sinHalf = Math.min(1, Math.sin(angle / 2) / Math.cos(toRad(poleward)));
+
+    let cellLat = reachLat / CELL_DIVISIONS;
+    let cellLon = (2 * Math.asin(sinHalf) * 180 * CELL_SLACK) / Math.PI / CELL_DIVISIONS;
+    const extent = (f: (s: StationForCoverage) => number) => [
+      radiating.reduce((m, s) => Math.min(m, f(s)), Number.POSITIVE_INFINITY),
+      radiating.reduce((m, s) => Math.max(m, f(s)), Number.NEGATIVE_INFINITY),
+    ];
+    const [minLat, maxLat] = extent((s) => s.lat) as [number, number];
+    const [minLon, maxLon] = extent((s) => s.lon) as [number, number];
+    // Stations spread over a continent would make the grid too large: cells
+    // then grow, and with them the stations looked at per village.
+    while (radiating.length > 0 && ((maxLat - minLat) / cellLat + 1) * ((maxLon - minLon) / cellLon + 1) > MAX_CELLS) {
+      cellLat *= 2;
+      cellLon *= 2;
+    }
+    this.cellLat = cellLat;
+    this.cellLon = cellLon;
+    if (radiating.length > 0) {
+      this.minRow = Math.floor(minLat / cellLat);
+      this.minCol = Math.floor(minLon / cellLon);
+      this.rows = Math.floor(maxLat / cellLat) - this.minRow + 1;
+      this.cols = Math.floor(maxLon / cellLon) - this.minCol + 1;
+    }
+    const cellOf = (s: StationForCoverage) =>
+      (Math.floor(s.lat / cellLat) - this.minRow) * this.cols + (Math.floor(s.lon / cellLon) - this.minCol);
+    const keyed = radiating.map((s) => ({ s, cell: cellOf(s) })).sort((a, b) => a.cell - b.cell);
+    const n = keyed.length;
+    this.stations = keyed.map((k) => k.s);
+    this.lat = new Float64Array(n);
+    this.lon = new Float64Array(n);
+    this.cos = new Float64Array(n);
+    this.reach = new Float64Array(n);
+    this.reachAngle = new Float64Array(n);
+    this.op = new Int32Array(n);
+    this.techs = new Uint8Array(n);
+    this.cellStart = new Int32Array(this.rows * this.cols + 1);
+    keyed.forEach(({ s, cell }, i) => {
+      this.lat[i] = s.lat;
+      this.lon[i] = s.lon;
+      this.cos[i] = Math.cos(toRad(s.lat));
+      this.reach[i] = reachOf(s);
+      this.reachAngle[i] = reachOf(s) / (2 * EARTH_RADIUS_M * LOWER_BOUND_SLACK);
+      this.op[i] = opIndex.get(s.operator_id) as number;
+      this.techs[i] = TECHS.reduce((bits, t, b) => (s.technologies.includes(t) ? bits | (1 << b) : bits), 0);
+      (this.cellStart[cell + 1] as number)++;
+    });
+    for (let c = 1; c < this.cellStart.length; c++) {
+      this.cellStart[c] = (this.cellStart[c] as number) + (this.cellStart[c - 1] as number);
+    }
+    const slots = this.operators.length * TECHS.length;
+    this.rank = new Uint8Array(slots);
+    this.dist = new Float64Array(slots);
+    this.from = new Int32Array(slots);
+    this.order = [...this.operators.keys()]
+      .sort((a, b) => ((this.operators[a] as string) < (this.operators[b] as string) ? -1 : 1))
+      .flatMap((op) => TECHS.map((_, t) => op * TECHS.length + t));
+  }
+
+  // The strongest claim per operator × technology for one village, ordered by
+  // operator and technology.
+  claimsFor(v: VillagePoint): ComputedClaim[] {
+    if (v.lat === null || v.lon === null || this.stations.length === 0) return [];
+    const { lat, lon, cos, reach, reachAngle, op, techs, range, good, rank, dist, from } = this;
+    rank.fill(0);
+    const vLat = v.lat;
+    const vLon = v.lon;
+    const cosV = Math.cos(toRad(vLat));
+    const i0 = Math.floor(vLat / this.cellLat) - this.minRow;
+    const j0 = Math.floor(vLon / this.cellLon) - this.minCol;
+    const { rows, cols, cellStart } = this;
+    // The village's own cell first, then outwards: the nearest stations set
+    // the bar that rules out the farther ones.
+    for (let k = 0; k < NEIGHBOURS.length; k += 2) {
+      const i = i0 + (NEIGHBOURS[k] as number);
+      const j = j0 + (NEIGHBOURS[k + 1] as number);
+      if (i >= 0 && i < rows && j >= 0 && j < cols) {
+        const end = cellStart[i * cols + j + 1] as number;
+        for (let n = cellStart[i * cols + j] as number; n < end; n++) {
+          // A lower bound of distanceMeters(s, v) without trigonometry
+          // (sin x ≥ x − x³/6, asin z ≥ z) rules out most stations: those
+          // out of reach, and those that cannot beat the claims found so far.
+          // Half-angles in radians; reachAngle is the station's reach as one.
+          const y = Math.abs(vLat - (lat[n] as number)) * HALF_RADIAN;
+          const yLo = y - (y * y * y) / 6;
+          const limit = reachAngle[n] as number;
+          if (yLo > limit) continue;
+          const x = Math.abs(vLon - (lon[n] as number)) * HALF_RADIAN;
+          const xLo = x - (x * x * x) / 6;
+          const sCos = cos[n] as number;
+          const low2 = yLo * yLo + sCos * cosV * xLo * xLo;
+          if (low2 > limit * limit) continue;
+          const low = 2 * EARTH_RADIUS_M * Math.sqrt(low2) * LOWER_BOUND_SLACK;
+          const bits = techs[n] as number;
+          const o = op[n] as number;
+          const sReach = reach[n] as number;
+          let hopeful = false;
+          for (let t = 0; t < TECHS.length && !hopeful; t++) {
+            if ((bits & (1 << t)) === 0) continue;
+            const possible = low <= (good[t] as number) ? 3 : low <= (range[t] as number) ? 2 : 0;
+            const slot = o * TECHS.length + t;
+            const current = rank[slot] as number;
+            hopeful =
+              possible > current || (possible > 0 && possible === current && low < (dist[slot] as number) + 0.5);
+          }
+          if (!hopeful) continue;
+          // distanceMeters(s, v), with each point's cosine computed once; x * x
+          // is what x ** 2 computes, exactly.
+          const sLat = Math.sin(toRad(vLat - (lat[n] as number)) / 2);
+          const sLon = Math.sin(toRad(vLon - (lon[n] as number)) / 2);
+          const h = sLat * sLat + sCos * cosV * (sLon * sLon);
+          const d = 2 * EARTH_RADIUS_M * Math.asin(Math.min(1, Math.sqrt(h)));
+          if (d > sReach) continue;
+          const rounded = Math.round(d);
+          for (let t = 0; t < TECHS.length; t++) {
+            // levelAt(), inlined.
+            if ((bits & (1 << t)) === 0 || d > (range[t] as number)) continue;
+            const r = d <= (good[t] as number) ? 3 : 2;
+            const slot = o * TECHS.length + t;
+            const current = rank[slot] as number;
+            if (
+              r > current ||
+              (r === current &&
+                (rounded < (dist[slot] as number) ||
+                  (rounded === dist[slot] &&
+                    (this.stations[n] as StationForCoverage).id <
+                      (this.stations[from[slot] as number] as StationForCoverage).id)))
+            ) {
+              rank[slot] = r;
+              dist[slot] = rounded;
+              from[slot] = n;
+            }
+          }
+        }
+      }
+    }
+    const out: ComputedClaim[] = [];
+    for (const slot of this.order) {
+      const r = rank[slot] as number;
+      if (r === 0) continue;
+      const s = this.stations[from[slot] as number] as StationForCoverage;
+      out.push({
+        village_code: v.code,
+        operator_id: s.operator_id,
+        tech: TECHS[slot % TECHS.length] as Tech,
+        level: r === 3 ? "good" : "weak",
+        station_id: s.id,
+        distance_m: dist[slot] as number,
+      });
+    }
+    return out;
+  }
 }
 
 // The strongest claim per village × operator × technology from stations on air.
@@ -65,33 +291,8 @@ export function computeClaims(
   stations: Iterable<StationForCoverage>,
   config: CoverageConfig = DEFAULT_COVERAGE_CONFIG,
 ): ComputedClaim[] {
-  const located = [...villages].filter(
-    (v): v is { code: string; lat: number; lon: number } => v.lat !== null && v.lon !== null,
-  );
-  const index = new GridIndex(located);
-  const best = new Map<string, ComputedClaim>();
-  for (const s of stations) {
-    if (!radiates(s.status)) continue;
-    const reach = Math.max(0, ...s.technologies.map((t) => config.ranges_km[t] * 1000));
-    for (const { item: v, distance_m } of index.within(s, reach)) {
-      for (const tech of s.technologies) {
-        const level = levelAt(distance_m, tech, config);
-        if (!level) continue;
-        const claim: ComputedClaim = {
-          village_code: v.code,
-          operator_id: s.operator_id,
-          tech,
-          level,
-          station_id: s.id,
-          distance_m: Math.round(distance_m),
-        };
-        const key = `${v.code}|${s.operator_id}|${tech}`;
-        const current = best.get(key);
-        if (!current || better(claim, current)) best.set(key, claim);
-      }
-    }
-  }
-  return [...best.values()];
+  const index = new StationIndex(stations, config);
+  return [...villages].flatMap((v) => index.claimsFor(v));
 }
 
 export type Claim = {

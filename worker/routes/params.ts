@@ -1,8 +1,13 @@
 import { z } from "@hono/zod-openapi";
 import { COVERAGE_LEVELS, STATION_STATUSES, TECHS } from "../../schema/tables.ts";
+import { EVIDENCE_STATES, EVIDENCE_WINDOW_DAYS } from "../domain/evidence.ts";
 import type { BBox } from "../domain/geo.ts";
 
 export const MAX_PAGE_SIZE = 1000;
+// A bbox is a map viewport. All of Vietnam, islands included, fits in 16° ×
+// 18°; a wider box is a client bug (degrees in the wrong unit, a world view)
+// that would ask the spatial filter for everything.
+export const MAX_BBOX_DEGREES = 20;
 
 const unit = z
   .string()
@@ -34,9 +39,17 @@ const bbox = z
       ctx.addIssue({ code: "custom", message: "min must not exceed max (order is minLon,minLat,maxLon,maxLat)" });
       return z.NEVER;
     }
+    if (maxLon - minLon > MAX_BBOX_DEGREES || maxLat - minLat > MAX_BBOX_DEGREES) {
+      ctx.addIssue({ code: "custom", message: `must span at most ${MAX_BBOX_DEGREES}° in each direction` });
+      return z.NEVER;
+    }
     return { minLon, minLat, maxLon, maxLat };
   })
-  .openapi({ type: "string", description: "minLon,minLat,maxLon,maxLat (WGS84)", example: "105.2,23.1,105.5,23.4" });
+  .openapi({
+    type: "string",
+    description: `minLon,minLat,maxLon,maxLat (WGS84), at most ${MAX_BBOX_DEGREES}° each way`,
+    example: "105.2,23.1,105.5,23.4",
+  });
 
 const limit = z.coerce
   .number({ error: "must be a whole number" })
@@ -87,6 +100,16 @@ export const villageFilterQuery = z.object({
     COVERAGE_LEVELS,
     "Coverage state; with operator and/or tech, the best level of that operator/technology",
   ),
+  evidence: enumParam(EVIDENCE_STATES, "Evidence state: verified, unverified (covered on a claim alone) or none"),
+  stale: z
+    .enum(["true", "false"], { error: "must be true or false" })
+    .optional()
+    .transform((v) => (v === undefined ? undefined : v === "true"))
+    .openapi({
+      type: "string",
+      enum: ["true", "false"],
+      description: `Only covered villages whose last verification is older than ${EVIDENCE_WINDOW_DAYS} days, or only the others`,
+    }),
 });
 
 export const stationFilterQuery = z.object({

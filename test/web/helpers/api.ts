@@ -18,20 +18,20 @@ export async function allUncovered() {
   return page.data;
 }
 
+export async function allVillages() {
+  const rows = [];
+  let cursor: string | undefined;
+  do {
+    const page = await ok(api().villages.$get({ query: { limit: "1000", cursor } }));
+    rows.push(...page.data);
+    cursor = page.next_cursor ?? undefined;
+  } while (cursor);
+  return rows;
+}
+
 export const progressOf = (unit: string) => ok(api().progress.$get({ query: { unit } }));
 
 // Vietnamese written without its marks, as people type on a phone: "Lũng Cú" → "lung cu".
 export function withoutDiacritics(text: string): string {
   return text.normalize("NFD").replace(/\p{M}/gu, "").replace(/đ/g, "d").replace(/Đ/g, "D").toLowerCase();
-}
-
-const DAY_MS = 86_400_000;
-
-// Runs the worker's daily cron as of `daysAgo` days back, through the local
-// trigger that wrangler dev (miniflare) offers for scheduled handlers: real
-// snapshots for the history chart, taken by the real code.
-export async function snapshotDaysAgo(daysAgo: number): Promise<void> {
-  const time = Date.now() - daysAgo * DAY_MS;
-  const res = await fetch(new URL(`/cdn-cgi/local/scheduled?time=${time}`, baseUrl()));
-  if (!res.ok) throw new Error(`the scheduled trigger answered ${res.status}: ${await res.text()}`);
 }

@@ -45,6 +45,9 @@ export async function open(
   if (options.locale === "en") {
     await context.addInitScript(() => localStorage.setItem("phu-song.locale", "en"));
   }
+  // Under a loaded machine (the worker tests run alongside) a page may need
+  // more than Playwright's default; the test's own timeout still bounds it.
+  context.setDefaultTimeout(45_000);
   const page = await context.newPage();
   const errors: string[] = [];
   page.on("pageerror", (error) => errors.push(error.message));

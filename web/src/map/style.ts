@@ -1,5 +1,6 @@
 import type { CircleMarkerOptions } from "leaflet";
 import type { CoverageState, StationStatus, Tech, Village } from "../api.ts";
+import { withEvidence } from "./evidence.ts";
 
 // Colour carries the meaning on the map, so each class must stay apart for
 // colour-blind readers too: red vs amber differ in size and outline as well.
@@ -21,7 +22,7 @@ export const COVERAGE_STATES = (Object.keys(COVERAGE_ORDER) as CoverageState[]).
   (a, b) => COVERAGE_ORDER[b] - COVERAGE_ORDER[a],
 );
 
-export function villageStyle(v: Pick<Village, "coverage_state" | "best_tech">): CircleMarkerOptions {
+export function villageStyle(v: Pick<Village, "coverage_state" | "best_tech" | "evidence">): CircleMarkerOptions {
   switch (v.coverage_state) {
     case "none":
       return { radius: 8, color: "#ffffff", weight: 2.5, fillColor: NO_SIGNAL_COLOR, fillOpacity: 1 };
@@ -29,13 +30,13 @@ export function villageStyle(v: Pick<Village, "coverage_state" | "best_tech">): 
       return { radius: 5, color: UNKNOWN_COLOR, weight: 2, fill: false, dashArray: "2 2" };
     default: {
       const twoGOnly = v.best_tech === "2g";
-      return {
+      return withEvidence({
         radius: twoGOnly ? 5 : 3.5,
         color: twoGOnly ? "#7a5200" : "#ffffff",
         weight: twoGOnly ? 1.5 : 0.75,
         fillColor: v.best_tech ? TECH_COLORS[v.best_tech] : UNKNOWN_COLOR,
         fillOpacity: v.coverage_state === "good" ? 0.9 : 0.45,
-      };
+      }, v.evidence);
     }
   }
 }

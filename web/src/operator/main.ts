@@ -430,13 +430,18 @@ async function onFailure(failure: unknown, station: Station, to: StationStatus) 
   }
   let current = station;
   if (error.status === 412 || error.status === 409) {
-    // Show the station as it is now, so the user decides on fresh facts.
+    // Show the station, and the figures, as they are now, so the user
+    // decides on fresh facts.
     try {
       current = (await stationVersioned(station.id)).body;
       replaceRow(current);
     } catch {
       // The failure message below still stands without the fresh copy.
     }
+    const before = lastProgress;
+    const after = await loadProgress();
+    if (after) effect = { before, after };
+    renderEffect();
   }
   outcome = { kind: "error", failure: { problem: error, station: current, from: station.status, to } };
   renderStations();

@@ -1,6 +1,6 @@
 import { allVillages, isAbort, type Village, type VillageFilters, villagesExportUrl } from "../api.ts";
 import { byId, el, replaceChildren } from "../dom.ts";
-import { formatDate, locale, onLocaleChange, t } from "../i18n/index.ts";
+import { formatNumericDate, locale, onLocaleChange, t } from "../i18n/index.ts";
 import type { MessageKey } from "../i18n/messages.ts";
 import { operatorName } from "../operators.ts";
 import { emptyView, errorView, loadingView } from "./status.ts";
@@ -9,6 +9,8 @@ type Column = {
   key: string;
   label: MessageKey;
   value(v: Village): string;
+  // A second, quieter line under the value.
+  detail?(v: Village): string | null;
   // Overdue sorts as a flag, dates as ISO strings: both compare as text.
   sortValue?(v: Village): string;
 };
@@ -19,7 +21,9 @@ const COLUMNS: Column[] = [
   {
     key: "old",
     label: "table.oldUnit",
-    value: (v) => [v.old_commune_name, v.old_district_name].filter(Boolean).join(", "),
+    value: (v) => v.old_commune_name ?? "",
+    detail: (v) => v.old_district_name,
+    sortValue: (v) => `${v.old_district_name ?? ""} ${v.old_commune_name ?? ""}`,
   },
   {
     key: "operator",
@@ -29,7 +33,7 @@ const COLUMNS: Column[] = [
   {
     key: "target",
     label: "table.target",
-    value: (v) => (v.commitment ? formatDate(v.commitment.target_date) : "—"),
+    value: (v) => (v.commitment ? formatNumericDate(v.commitment.target_date) : "—"),
     sortValue: (v) => v.commitment?.target_date ?? "9999",
   },
   {
@@ -163,8 +167,11 @@ export function createRemainingTable(onShow: (village: Village) => void) {
                       )
                     : el(
                         "td",
-                        { className: c.key === "overdue" && v.commitment?.overdue ? "overdue" : "" },
-                        c.value(v),
+                        { className: `col-${c.key}` },
+                        c.key === "overdue" && v.commitment?.overdue
+                          ? el("span", { className: "badge badge-overdue" }, c.value(v))
+                          : c.value(v),
+                        c.detail?.(v) && el("span", { className: "cell-detail" }, c.detail(v)),
                       ),
                 ),
               ),

@@ -1,6 +1,6 @@
 // WAI-ARIA tabs: one tab stop for the list, arrows move between tabs, and
 // each tab shows its panel.
-export function createTabs(root: HTMLElement): void {
+export function createTabs(root: HTMLElement, onSelect: (tabId: string) => void = () => undefined): void {
   const tabs = [...root.querySelectorAll<HTMLButtonElement>("[role=tab]")];
   const select = (tab: HTMLButtonElement, focus: boolean) => {
     for (const other of tabs) {
@@ -11,6 +11,7 @@ export function createTabs(root: HTMLElement): void {
       if (panel) panel.hidden = !selected;
     }
     if (focus) tab.focus();
+    onSelect(tab.id);
   };
   tabs.forEach((tab, index) => {
     tab.addEventListener("click", () => select(tab, false));

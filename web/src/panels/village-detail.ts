@@ -12,6 +12,7 @@ import {
   t,
   techLabel,
 } from "../i18n/index.ts";
+import { evidenceLine } from "../map/evidence.ts";
 import { operatorName } from "../operators.ts";
 
 // The server's summary is English prose; the same facts are told here in the
@@ -86,6 +87,7 @@ export function villageDetailView(v: VillageDetail): HTMLElement {
       " ",
       el("span", { className: "detail-summary" }, summary(v)),
     ),
+    evidenceLine(v.evidence),
     section(
       t("village.stations"),
       explanation.covering_stations.length === 0

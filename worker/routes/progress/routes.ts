@@ -18,6 +18,17 @@ export const ProgressSchema = z
     villages_uncovered: z.number().int(),
     villages_unknown: z.number().int(),
     coverage_pct: z.number().nullable().openapi({ description: "Covered / total × 100, two decimals" }),
+    villages_verified: z.number().int().openapi({
+      description: "Covered villages with a recent measurement of signal on the ground (see Evidence)",
+    }),
+    villages_unverified: z
+      .number()
+      .int()
+      .openapi({ description: "Covered villages on a claim alone: villages_covered − villages_verified" }),
+    coverage_pct_verified: z.number().nullable().openapi({
+      description:
+        "The official figure: verified / total × 100, two decimals. coverage_pct − coverage_pct_verified is the share covered on claims alone",
+    }),
     stations_total: z.number().int().openapi({ description: "Stations not decommissioned" }),
     stations_on_air: z.number().int(),
     stations_by_status: z.record(z.enum(STATION_STATUSES), z.number().int()),

@@ -1,0 +1,64 @@
+import { type SQL, sql } from "drizzle-orm";
+import { cellOf, GRID_ROW_STRIDE, gridBox } from "../../schema/grid.ts";
+import { STATION_STATUSES, type StationStatus, stations, type Tech, villages } from "../../schema/tables.ts";
+import type { StationForCoverage } from "../domain/coverage.ts";
+import type { BBox } from "../domain/geo.ts";
+import type { Db } from "../env.ts";
+import type { VillageState } from "./engine.ts";
+
+// Reads by place through the grid index (schema/grid.ts): the grid rows a box
+// spans are numbered by a recursive CTE, and each joins one range of the
+// villages_cell or stations_cell index. CROSS JOIN keeps the rows outermost.
+function gridRows(box: BBox): SQL {
+  const g = gridBox(box);
+  return sql`grid_rows(r) AS (SELECT ${g.firstRow} UNION ALL SELECT r + 1 FROM grid_rows WHERE r < ${g.lastRow})`;
+}
+
+function inCells(lat: SQL, lon: SQL, box: BBox): SQL {
+  const g = gridBox(box);
+  const stride = sql.raw(String(GRID_ROW_STRIDE));
+  return sql`${cellOf(lat, lon)} BETWEEN grid_rows.r * ${stride} + ${g.firstColumn} AND grid_rows.r * ${stride} + ${g.lastColumn}
+    AND ${lat} BETWEEN ${box.minLat} AND ${box.maxLat} AND ${lon} BETWEEN ${box.minLon} AND ${box.maxLon}`;
+}
+
+const v = { lat: sql`v.lat`, lon: sql`v.lon` };
+const s = { lat: sql`s.lat`, lon: sql`s.lon` };
+
+// The villages inside a box, for a WHERE clause on the villages table.
+export function villagesInBox(box: BBox): SQL {
+  return sql`${villages}.rowid IN (WITH RECURSIVE ${gridRows(box)}
+    SELECT v.rowid FROM grid_rows CROSS JOIN ${villages} AS v ON ${inCells(v.lat, v.lon, box)})`;
+}
+
+// The station index leads with the status; naming every status lets SQLite
+// walk it once per status and grid row.
+const ANY_STATUS = sql.join(
+  STATION_STATUSES.map((status) => sql`${status}`),
+  sql`, `,
+);
+
+export function stationsInBox(box: BBox): SQL {
+  return sql`${stations}.rowid IN (WITH RECURSIVE ${gridRows(box)}
+    SELECT s.rowid FROM grid_rows CROSS JOIN ${stations} AS s
+    ON s.status IN (${ANY_STATUS}) AND ${inCells(s.lat, s.lon, box)})`;
+}
+
+// What the coverage engine needs of the villages in a box, from the index alone.
+export async function villageStatesInBox(db: Db, box: BBox): Promise<VillageState[]> {
+  return db.all<VillageState>(sql`WITH RECURSIVE ${gridRows(box)}
+    SELECT v.code, v.lat, v.lon, v.coverage_state, v.best_tech
+    FROM grid_rows CROSS JOIN ${villages} AS v ON ${inCells(v.lat, v.lon, box)}`);
+}
+
+export async function onAirInBox(db: Db, box: BBox): Promise<StationForCoverage[]> {
+  const rows = await db.all<{ id: string; operator_id: string; lat: number; lon: number; technologies: string }>(
+    sql`WITH RECURSIVE ${gridRows(box)}
+    SELECT s.id, s.operator_id, s.lat, s.lon, s.technologies
+    FROM grid_rows CROSS JOIN ${stations} AS s ON s.status = 'on_air' AND ${inCells(s.lat, s.lon, box)}`,
+  );
+  return rows.map((r) => ({
+    ...r,
+    technologies: JSON.parse(r.technologies) as Tech[],
+    status: "on_air" as StationStatus,
+  }));
+}
