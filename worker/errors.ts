@@ -72,7 +72,9 @@ const LOCATIONS: Record<string, FieldLocation> = {
   header: "header",
 };
 
-const fieldName = (path: PropertyKey[]) => (path.length > 0 ? path.map(String).join(".") : "(body)");
+// An empty key is shown quoted, or the client would be told of a field "".
+const fieldName = (path: PropertyKey[]) =>
+  path.length > 0 ? path.map((p) => (p === "" ? '""' : String(p))).join(".") : "(body)";
 
 export function fromZodError(error: ZodError, target: string): ApiError {
   const location = LOCATIONS[target] ?? "body";

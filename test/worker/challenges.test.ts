@@ -40,7 +40,9 @@ type Resolved = Challenge & { coverage_changes: Array<{ code: string; from_state
 type Detail = {
   coverage_state: string;
   evidence: { state: string };
-  explanation: { claims: Array<{ operator_id: string; tech: string; source: string; level: string; effective: boolean }> };
+  explanation: {
+    claims: Array<{ operator_id: string; tech: string; source: string; level: string; effective: boolean }>;
+  };
   history: Array<{ cause: string; from_state: string; to_state: string }>;
 };
 
@@ -70,8 +72,11 @@ async function openChallenge(prefix = "CH") {
 }
 
 const list = async (query = "", auth = who.admin) =>
-  (await getJson<{ data: Challenge[]; total: number; next_cursor: string | null }>(`/api/v1/challenges${query}`, { headers: auth }))
-    .body;
+  (
+    await getJson<{ data: Challenge[]; total: number; next_cursor: string | null }>(`/api/v1/challenges${query}`, {
+      headers: auth,
+    })
+  ).body;
 
 function resolve(id: number, body: unknown, auth = who.admin) {
   return send({ method: "POST", path: `/api/v1/challenges/${id}/resolve`, body }, auth);
@@ -129,8 +134,15 @@ describe("opening a challenge", () => {
     expect(opened).toMatchObject({ status: "open" });
     expect(answers.at(-1)?.detail).toMatch(new RegExp(`opened challenge ${opened?.id}`));
 
-    const [challenge] = (await list(`?status=open&operator=viettel`)).data.filter((c) => c.village_code === village.code);
-    expect(challenge).toMatchObject({ operator_id: "viettel", tech: "4g", status: "open", reporters: CHALLENGE_REPORTERS });
+    const [challenge] = (await list(`?status=open&operator=viettel`)).data.filter(
+      (c) => c.village_code === village.code,
+    );
+    expect(challenge).toMatchObject({
+      operator_id: "viettel",
+      tech: "4g",
+      status: "open",
+      reporters: CHALLENGE_REPORTERS,
+    });
     expect(challenge?.evidence.map((m) => m.id).sort()).toEqual(answers.map((a) => a.measurement.id).sort());
     expect(challenge?.evidence[0]).not.toHaveProperty("recorded_by");
 

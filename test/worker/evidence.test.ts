@@ -44,7 +44,12 @@ async function measure(at: { lat: number; lon: number }, overrides: Record<strin
 describe("verification", () => {
   it("a computed claim alone is covered but unverified", async () => {
     const v = await coveredVillage();
-    expect(await evidenceOf(v.code)).toEqual({ state: "unverified", last_measured_at: null, age_days: null, stale: false });
+    expect(await evidenceOf(v.code)).toEqual({
+      state: "unverified",
+      last_measured_at: null,
+      age_days: null,
+      stale: false,
+    });
   });
 
   it("a field reading of signal at the village verifies it, in the same request", async () => {
@@ -53,13 +58,20 @@ describe("verification", () => {
     const measuredAt = daysAgo(3);
     const result = await measure(north(v, 200), { measured_at: measuredAt, level: "weak" });
     expect(result.counts_as).toBe("verification");
-    expect(await evidenceOf(v.code)).toEqual({ state: "verified", last_measured_at: measuredAt, age_days: 3, stale: false });
+    expect(await evidenceOf(v.code)).toEqual({
+      state: "verified",
+      last_measured_at: measuredAt,
+      age_days: 3,
+      stale: false,
+    });
     const after = await progress();
     expect(after.villages_verified).toBe(before.villages_verified + 1);
     expect(after.villages_unverified).toBe(before.villages_unverified - 1);
     expect(after.villages_covered).toBe(before.villages_covered);
     expect(after.coverage_pct).toBe(before.coverage_pct);
-    expect(after.coverage_pct_verified).toBe(Math.round((after.villages_verified / after.villages_total) * 10_000) / 100);
+    expect(after.coverage_pct_verified).toBe(
+      Math.round((after.villages_verified / after.villages_total) * 10_000) / 100,
+    );
   });
 
   it("keeps the latest verification, whatever order readings arrive in", async () => {
@@ -82,7 +94,11 @@ describe("verification", () => {
   it(`a verification older than ${EVIDENCE_WINDOW_DAYS} days leaves the village stale`, async () => {
     const v = await coveredVillage();
     await measure(v, { measured_at: daysAgo(EVIDENCE_WINDOW_DAYS + 20) });
-    expect(await evidenceOf(v.code)).toMatchObject({ state: "unverified", stale: true, age_days: EVIDENCE_WINDOW_DAYS + 20 });
+    expect(await evidenceOf(v.code)).toMatchObject({
+      state: "unverified",
+      stale: true,
+      age_days: EVIDENCE_WINDOW_DAYS + 20,
+    });
   });
 
   it("a survey's reading of signal verifies, and its later 'none' overrules earlier readings", async () => {
@@ -127,7 +143,12 @@ describe("filters and figures", () => {
         `/api/v1/villages?unit=99&limit=1000&${query}`,
       );
       expect(status, query).toBe(200);
-      expect(body.data.map((v) => v.code).sort(), query).toEqual(all.filter(keep).map((v) => v.code).sort());
+      expect(body.data.map((v) => v.code).sort(), query).toEqual(
+        all
+          .filter(keep)
+          .map((v) => v.code)
+          .sort(),
+      );
     }
     const staleCodes = (await getJson<{ data: Village[] }>("/api/v1/villages?unit=99&stale=true")).body.data.map(
       (v) => v.code,
@@ -148,7 +169,10 @@ describe("filters and figures", () => {
 
   it("exports carry the evidence too", async () => {
     const res = await send({ method: "GET", path: "/api/v1/export/villages.csv?unit=99&evidence=verified" }, {});
-    const [header, ...lines] = (await res.text()).replace(/^\uFEFF/, "").trim().split("\r\n");
+    const [header, ...lines] = (await res.text())
+      .replace(/^\uFEFF/, "")
+      .trim()
+      .split("\r\n");
     expect(header).toContain("evidence_state");
     expect(lines.length).toBeGreaterThan(0);
     for (const line of lines) expect(line).toContain("verified");

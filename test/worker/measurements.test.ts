@@ -22,7 +22,11 @@ beforeAll(async () => {
 });
 
 async function rows(sql: string, ...binds: unknown[]) {
-  return (await env.DB.prepare(sql).bind(...binds).all()).results;
+  return (
+    await env.DB.prepare(sql)
+      .bind(...binds)
+      .all()
+  ).results;
 }
 
 describe("who may submit and read measurements", () => {
@@ -106,7 +110,9 @@ describe("POST /measurements", () => {
     const stored = (await first.json()) as MeasurementResult;
 
     const audits = await rows("SELECT id FROM audit_log");
-    const again = await Promise.all([1, 2, 3].map(() => postMeasurement(body, { key, headers: fromAddress("203.0.113.7") })));
+    const again = await Promise.all(
+      [1, 2, 3].map(() => postMeasurement(body, { key, headers: fromAddress("203.0.113.7") })),
+    );
     for (const res of again) {
       expect(res.status).toBe(200);
       expect(res.headers.get("Idempotent-Replayed")).toBe("true");
@@ -200,7 +206,9 @@ describe("POST /measurements", () => {
       "SELECT actor, actor_role, action FROM audit_log WHERE entity_type = 'measurement' AND entity_id = ?",
       String(measurement.id),
     );
-    expect(entries).toEqual([{ actor: expect.stringMatching(/^admin:department:/), actor_role: "admin", action: "create" }]);
+    expect(entries).toEqual([
+      { actor: expect.stringMatching(/^admin:department:/), actor_role: "admin", action: "create" },
+    ]);
   });
 });
 
@@ -208,10 +216,9 @@ describe("GET /villages/{code}/measurements", () => {
   it("lists a village's readings newest first, page by page, without who sent them", async () => {
     const village = await coveredVillage("ML");
     for (const hours of [5, 1, 3]) {
-      await postMeasurement(
-        reading(village, { measured_at: new Date(Date.now() - hours * 3_600_000).toISOString() }),
-        { auth: who.owner },
-      );
+      await postMeasurement(reading(village, { measured_at: new Date(Date.now() - hours * 3_600_000).toISOString() }), {
+        auth: who.owner,
+      });
     }
     const first = await getJson<{ data: Array<Record<string, unknown>>; total: number; next_cursor: string | null }>(
       `/api/v1/villages/${village.code}/measurements?limit=2`,

@@ -6,7 +6,7 @@ import { type AuditEntry, auditInsert } from "./audit.ts";
 import { type ClaimRow, loadCoverageConfig, planVillages, type VillageChange } from "./engine.ts";
 import { refreshEvidence } from "./evidence.ts";
 import { unitCondition } from "./filters.ts";
-import { PUBLIC_MEASUREMENT_COLUMNS, reportsFor } from "./measurements.ts";
+import { publicView, reportsFor } from "./measurements.ts";
 import type { Unit } from "./units.ts";
 import { expectVersion } from "./version-guard.ts";
 
@@ -59,7 +59,6 @@ async function evidenceOf(db: Db, list: Challenge[]) {
 // Reporters are counted, never named: the evidence shows what was measured,
 // where and when, not who sent it.
 function shape(row: ListRow, evidence: Array<typeof measurements.$inferSelect>) {
-  const columns = Object.keys(PUBLIC_MEASUREMENT_COLUMNS) as Array<keyof typeof PUBLIC_MEASUREMENT_COLUMNS>;
   return {
     ...row.challenge,
     village_name: row.village_name,
@@ -67,9 +66,7 @@ function shape(row: ListRow, evidence: Array<typeof measurements.$inferSelect>) 
     commune_name: row.commune_name,
     coverage_state: row.coverage_state,
     reporters: new Set(evidence.map((m) => m.recorded_by)).size,
-    evidence: evidence.map(
-      (m) => Object.fromEntries(columns.map((k) => [k, m[k]])) as Omit<typeof m, "recorded_by" | "idempotency_key">,
-    ),
+    evidence: evidence.map(publicView),
   };
 }
 

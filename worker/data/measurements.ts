@@ -191,18 +191,14 @@ async function planChallenge(
   ];
 }
 
-export type MeasurementPlan = {
-  statements: [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]];
-  row: typeof measurements.$inferInsert;
-  village: NearVillage | null;
-};
+type Statements = [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]];
 
 // One batch: the measurement, the village's evidence date when it verifies,
 // the challenge it may complete, and the audit entries of both.
 export async function planMeasurement(
   db: Db,
   input: { reading: MeasurementInput; key: string; submitter: Submitter; now: Date },
-): Promise<MeasurementPlan> {
+): Promise<Statements> {
   const { reading, key, submitter, now } = input;
   const village = await nearestVillageWithin(db, reading, VILLAGE_TIE_RADIUS_M);
   const row = {
@@ -227,7 +223,7 @@ export async function planMeasurement(
     request_id: submitter.request_id,
   };
   const role = measurementRole(row);
-  const statements: MeasurementPlan["statements"] = [
+  const statements: Statements = [
     db.insert(measurements).values(row),
     auditInsert(db, {
       ...audit,
@@ -242,7 +238,7 @@ export async function planMeasurement(
   if (role === "report" && village) {
     statements.push(...(await planChallenge(db, { ...row, village_code: village.code }, key, audit, now)));
   }
-  return { statements, row, village };
+  return statements;
 }
 
 export async function challengeOpenedBy(db: Db, measurementId: number) {
@@ -254,7 +250,6 @@ export async function challengeOpenedBy(db: Db, measurementId: number) {
 }
 
 const { recorded_by: _by, idempotency_key: _key, ...publicColumns } = getTableColumns(measurements);
-export const PUBLIC_MEASUREMENT_COLUMNS = publicColumns;
 
 export function publicView(row: MeasurementRow) {
   const { recorded_by: _r, idempotency_key: _k, ...rest } = row;
@@ -277,7 +272,7 @@ export async function villageMeasurements(db: Db, code: string, page: { limit: n
     : undefined;
   const [rows, [total]] = await db.batch([
     db
-      .select(PUBLIC_MEASUREMENT_COLUMNS)
+      .select(publicColumns)
       .from(measurements)
       .where(and(eq(measurements.village_code, code), after))
       .orderBy(desc(measurements.measured_at), desc(measurements.id))

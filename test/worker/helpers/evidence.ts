@@ -22,7 +22,15 @@ export function nextPlace(prefix: string) {
 export async function coveredVillage(prefix = "EV", operator = "viettel", tech: Tech = "4g") {
   const place = nextPlace(prefix);
   await insertVillages([villageRow({ ...place, name: `Bản ${place.code}`, households: 40 })]);
-  await insertStations([stationRow({ site_code: `${place.code}-BTS`, operator_id: operator, lat: place.lat, lon: place.lon, technologies: [tech] })]);
+  await insertStations([
+    stationRow({
+      site_code: `${place.code}-BTS`,
+      operator_id: operator,
+      lat: place.lat,
+      lon: place.lon,
+      technologies: [tech],
+    }),
+  ]);
   await recomputeAll();
   return place;
 }

@@ -310,7 +310,8 @@ function stateDetail(item: QueueItem): string {
       const parts: string[] = [];
       if (item.attempts > 0) parts.push(et("field.attempts", { n: item.attempts }));
       if (!navigator.onLine) parts.push(et("field.waitingNetwork"));
-      else if (item.next_attempt_at) parts.push(et("field.nextAttempt", { time: formatDateTime(item.next_attempt_at) }));
+      else if (item.next_attempt_at)
+        parts.push(et("field.nextAttempt", { time: formatDateTime(item.next_attempt_at) }));
       if (item.last_error) parts.push(item.last_error);
       return parts.join(" · ");
     }

@@ -1,7 +1,7 @@
 import L from "leaflet";
 import { el, replaceChildren } from "../dom.ts";
-import { onLocaleChange, t, techLabel } from "../i18n/index.ts";
 import { et } from "../i18n/evidence.ts";
+import { onLocaleChange, t, techLabel } from "../i18n/index.ts";
 import { colorOf, operators } from "../operators.ts";
 import { STALE_OPACITY, VERIFIED_RING } from "./evidence.ts";
 import { NO_SIGNAL_COLOR, TECH_COLORS, TWO_G_COLOR, UNKNOWN_COLOR } from "./style.ts";
@@ -33,7 +33,12 @@ function legendBody(): HTMLElement[] {
       el("li", {}, swatch(`background:${TWO_G_COLOR};border:1.5px solid #7a5200`), t("legend.2gOnly")),
       techs,
       el("li", {}, swatch(`background:${TECH_COLORS["4g"]};opacity:.45`), t("legend.weak")),
-      el("li", {}, swatch(`background:${TECH_COLORS["4g"]};border:2px solid ${VERIFIED_RING}`), et("evidence.legendVerified")),
+      el(
+        "li",
+        {},
+        swatch(`background:${TECH_COLORS["4g"]};border:2px solid ${VERIFIED_RING}`),
+        et("evidence.legendVerified"),
+      ),
       el("li", {}, swatch(`background:${TECH_COLORS["4g"]};opacity:${STALE_OPACITY}`), et("evidence.legendStale")),
       el("li", {}, swatch(`background:transparent;border:2px dashed ${UNKNOWN_COLOR}`), t("legend.unknown")),
       el("li", {}, swatch("background:#f6f3ea;border:1px solid #8a96a3;border-radius:2px"), t("legend.boundary")),

@@ -1,11 +1,11 @@
+import type { InferResponseType } from "hono/client";
 import L from "leaflet";
-import { type InferResponseType } from "hono/client";
 import { answer, client, type Village } from "../api.ts";
 import { byId, el, replaceChildren } from "../dom.ts";
 import { et } from "../i18n/evidence.ts";
 import { onLocaleChange, techLabel } from "../i18n/index.ts";
-import { type Store, unitQuery } from "../state.ts";
 import { errorView } from "../panels/status.ts";
+import { type Store, unitQuery } from "../state.ts";
 
 const siting = client.api.v1.siting.suggestions;
 type Siting = InferResponseType<typeof siting.$get, 200>;
@@ -93,7 +93,11 @@ export function createSitingLayer(map: L.Map, store: Store, villageOf: (code: st
       layer.addTo(map);
       summarize();
     } catch (error) {
-      if (mine === generation) replaceChildren(status, errorView(error, () => void load()));
+      if (mine === generation)
+        replaceChildren(
+          status,
+          errorView(error, () => void load()),
+        );
     }
   }
 

@@ -30,13 +30,16 @@ export function villageStyle(v: Pick<Village, "coverage_state" | "best_tech" | "
       return { radius: 5, color: UNKNOWN_COLOR, weight: 2, fill: false, dashArray: "2 2" };
     default: {
       const twoGOnly = v.best_tech === "2g";
-      return withEvidence({
-        radius: twoGOnly ? 5 : 3.5,
-        color: twoGOnly ? "#7a5200" : "#ffffff",
-        weight: twoGOnly ? 1.5 : 0.75,
-        fillColor: v.best_tech ? TECH_COLORS[v.best_tech] : UNKNOWN_COLOR,
-        fillOpacity: v.coverage_state === "good" ? 0.9 : 0.45,
-      }, v.evidence);
+      return withEvidence(
+        {
+          radius: twoGOnly ? 5 : 3.5,
+          color: twoGOnly ? "#7a5200" : "#ffffff",
+          weight: twoGOnly ? 1.5 : 0.75,
+          fillColor: v.best_tech ? TECH_COLORS[v.best_tech] : UNKNOWN_COLOR,
+          fillOpacity: v.coverage_state === "good" ? 0.9 : 0.45,
+        },
+        v.evidence,
+      );
     }
   }
 }

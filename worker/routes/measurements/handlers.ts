@@ -108,9 +108,9 @@ export const createMeasurementHandler: RouteHandler<typeof createMeasurement, Ap
   }
   await assertOperatorExists(db, reading.operator_id);
 
-  const plan = await planMeasurement(db, { reading, key, submitter, now });
+  const statements = await planMeasurement(db, { reading, key, submitter, now });
   try {
-    await db.batch(plan.statements);
+    await db.batch(statements);
   } catch (error) {
     // The same reading sent twice at once: the twin's batch stored it first.
     if (!isUniqueViolation(error, "measurements.idempotency_key")) throw error;
