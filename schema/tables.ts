@@ -161,15 +161,7 @@ export const stations = sqliteTable(
     index("stations_status").on(t.status),
     index("stations_latlon").on(t.lat, t.lon),
     // What the coverage engine reads of the stations on air around a place.
-    index("stations_cell").on(
-      t.status,
-      cellOf(t.lat, t.lon),
-      t.lat,
-      t.lon,
-      t.id,
-      t.operator_id,
-      t.technologies,
-    ),
+    index("stations_cell").on(t.status, cellOf(t.lat, t.lon), t.lat, t.lon, t.id, t.operator_id, t.technologies),
     index("stations_commune").on(t.commune_code),
     index("stations_old_commune").on(t.old_commune_code),
     index("stations_old_district").on(t.old_district_code),
@@ -222,6 +214,55 @@ export const coverage_digests = sqliteTable("coverage_digests", {
     .references(() => villages.code, { onDelete: "cascade" }),
   digest: text().notNull(),
 });
+
+// Running counts per unit (a province, district or commune of either era),
+// kept by triggers (migration 0006_unit_tally_triggers) on every write to
+// villages, coverage and stations: a progress read is a handful of rows
+// however many villages the unit has, and no writer can forget to keep them.
+// `best_*` count covered villages by their best technology.
+export const unit_tallies = sqliteTable(
+  "unit_tallies",
+  {
+    era: text({ enum: ERAS }).notNull(),
+    code: text().notNull(),
+    villages: integer().notNull(),
+    good: integer().notNull(),
+    weak: integer().notNull(),
+    none: integer().notNull(),
+    unknown: integer().notNull(),
+    best_2g: integer().notNull(),
+    best_3g: integer().notNull(),
+    best_4g: integer().notNull(),
+    best_5g: integer().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.era, t.code] })],
+);
+
+// Villages of a unit with at least one effective good or weak claim of an
+// operator (kind "operator") or of a technology (kind "tech").
+export const unit_claim_tallies = sqliteTable(
+  "unit_claim_tallies",
+  {
+    era: text({ enum: ERAS }).notNull(),
+    code: text().notNull(),
+    kind: text({ enum: ["operator", "tech"] }).notNull(),
+    value: text().notNull(),
+    villages: integer().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.era, t.code, t.kind, t.value] })],
+);
+
+export const unit_station_tallies = sqliteTable(
+  "unit_station_tallies",
+  {
+    era: text({ enum: ERAS }).notNull(),
+    code: text().notNull(),
+    operator_id: text().notNull(),
+    status: text({ enum: STATION_STATUSES }).notNull(),
+    stations: integer().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.era, t.code, t.operator_id, t.status] })],
+);
 
 export const village_events = sqliteTable(
   "village_events",

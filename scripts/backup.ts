@@ -21,7 +21,7 @@ export async function backup(options: {
   persistTo?: string;
 }): Promise<{ bytes: number; statements: number }> {
   const statements = await withLocalD1(options.persistTo, async (db) => {
-    const dump = await db.prepare("PRAGMA miniflare_d1_export(?,?,?);").bind(0, 0).raw<string>();
+    const dump = await db.prepare("PRAGMA miniflare_d1_export(?,?,?);").bind(0, 0).raw<string[]>();
     return tablesFirst(dump[0] ?? []);
   });
   mkdirSync(dirname(resolve(options.out)), { recursive: true });

@@ -13,6 +13,7 @@ import { challengesRouter } from "./routes/challenges/index.ts";
 import { commitmentsRouter } from "./routes/commitments/index.ts";
 import { exportsRouter } from "./routes/exports/index.ts";
 import { importsRouter } from "./routes/imports/index.ts";
+import { mapRouter } from "./routes/map/index.ts";
 import { measurementsRouter } from "./routes/measurements/index.ts";
 import { docsPage } from "./routes/meta/docs.ts";
 import { progressRouter } from "./routes/progress/index.ts";
@@ -35,8 +36,18 @@ function buildApp() {
   app.use("*", requestId());
   app.use("*", securityHeaders);
   // Open data: anyone may read from any origin; writes are not offered to
-  // other origins' browsers.
-  app.use(`${API_BASE}/*`, cors({ origin: "*", allowMethods: ["GET", "HEAD", "OPTIONS"], exposeHeaders: ["ETag"] }));
+  // other origins' browsers. Authorization is not among the allowed headers:
+  // POST is a method browsers never preflight for, so only refusing the token
+  // keeps another origin's page from writing with one.
+  app.use(
+    `${API_BASE}/*`,
+    cors({
+      origin: "*",
+      allowMethods: ["GET", "HEAD", "OPTIONS"],
+      allowHeaders: ["If-None-Match"],
+      exposeHeaders: ["ETag"],
+    }),
+  );
   app.use(`${API_BASE}/*`, jsonBodyLimit(`${API_BASE}/import/`));
   app.use(`${API_BASE}/*`, withDb);
 
@@ -44,6 +55,7 @@ function buildApp() {
     .route(API_BASE, progressRouter)
     .route(API_BASE, unitsRouter)
     .route(API_BASE, villagesRouter)
+    .route(API_BASE, mapRouter)
     .route(API_BASE, stationsRouter)
     .route(API_BASE, authRouter)
     .route(API_BASE, adminRouter)

@@ -1,13 +1,47 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { createWriteStream, mkdirSync } from "node:fs";
+import { createWriteStream, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
-import { ROOT, WRANGLER_JS } from "../../scripts/lib/wrangler.ts";
+import { ROOT, runWrangler, WRANGLER_JS } from "../../scripts/lib/wrangler.ts";
 
 export const BENCH_DIR = join(ROOT, ".wrangler", "bench");
 export const BENCH_DATA_DIR = join(ROOT, ".wrangler", "bench-data");
 
 export type Server = { url: string; stop(): Promise<void> };
+
+const CONFIG = join(BENCH_DATA_DIR, "wrangler.toml");
+
+// Servers still running when the benchmark ends or is interrupted are stopped
+// with it, workerd included.
+const live = new Set<ChildProcess>();
+const stopAll = () => {
+  for (const child of live) if (child.pid !== undefined) process.kill(-child.pid, "SIGKILL");
+};
+process.on("exit", stopAll);
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    stopAll();
+    process.exit(130);
+  });
+}
+let bundled: Promise<void> | undefined;
+
+// The worker as `wrangler deploy` would bundle it, served from a copy of
+// wrangler.toml: `wrangler dev` on the sources would restart the worker
+// whenever anyone edits a file, in the middle of a measurement, and every
+// figure of one run must come from the same code.
+function bundle(): Promise<void> {
+  bundled ??= (async () => {
+    mkdirSync(BENCH_DATA_DIR, { recursive: true });
+    await runWrangler(["deploy", "--dry-run", "--outdir", join(BENCH_DATA_DIR, "worker")], { capture: true });
+    const config = readFileSync(join(ROOT, "wrangler.toml"), "utf8")
+      .replace(/^main = .*$/m, 'main = "worker/index.js"\nno_bundle = true')
+      .replace(/^migrations_dir = "(.*)"$/m, (_, dir: string) => `migrations_dir = ${JSON.stringify(join(ROOT, dir))}`)
+      .replace(/^directory = "(.*)"$/m, (_, dir: string) => `directory = ${JSON.stringify(join(ROOT, dir))}`);
+    writeFileSync(CONFIG, config);
+  })();
+  return bundled;
+}
 
 // Other people's servers share this machine: a port the system just handed out
 // is free, where a fixed one may already answer with someone else's data.
@@ -28,6 +62,7 @@ function freePort(): Promise<number> {
 // its output in a log file: the benchmark's own lines are what the terminal
 // shows. Its own process group, so stopping it also stops workerd.
 export async function startServer(persistTo: string, logName: string): Promise<Server> {
+  await bundle();
   const port = await freePort();
   mkdirSync(BENCH_DATA_DIR, { recursive: true });
   const log = createWriteStream(join(BENCH_DATA_DIR, `${logName}.log`));
@@ -36,6 +71,7 @@ export async function startServer(persistTo: string, logName: string): Promise<S
     [
       WRANGLER_JS,
       "dev",
+      ...["--config", CONFIG],
       ...["--port", String(port), "--ip", "127.0.0.1", "--persist-to", persistTo],
       // Lets the benchmark ask for each request's D1 figures (X-D1-Stats).
       ...["--var", "D1_STATS:1"],
@@ -57,9 +93,8 @@ export async function startServer(persistTo: string, logName: string): Promise<S
     await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
     if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid, "SIGKILL");
   };
-  process.once("exit", () => {
-    if (child.pid !== undefined && child.exitCode === null) process.kill(-child.pid, "SIGKILL");
-  });
+  live.add(child);
+  child.on("exit", () => live.delete(child));
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null)

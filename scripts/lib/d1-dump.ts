@@ -6,14 +6,18 @@
 // and inserting afterwards loads any such file.
 
 // One statement per element. Every INSERT of an export is one line (newlines
-// in text are written as char(10)); only schema statements span lines.
+// in text are written as char(10)); only schema statements span lines, and a
+// trigger's body holds statements of its own, up to its END.
 export function splitDump(text: string): string[] {
   const statements: string[] = [];
   let current: string[] = [];
   for (const line of text.split("\n")) {
     if (current.length === 0 && line.trim() === "") continue;
     current.push(line);
-    if (line.trimEnd().endsWith(";")) {
+    const ends = /^CREATE TRIGGER\b/i.test(current[0] ?? "")
+      ? /^\s*END;\s*$/i.test(line)
+      : line.trimEnd().endsWith(";");
+    if (ends) {
       statements.push(current.join("\n"));
       current = [];
     }

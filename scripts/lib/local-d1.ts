@@ -10,7 +10,7 @@ export const DEFAULT_STATE = join(ROOT, ".wrangler", "state");
 
 function localDatabaseId(): string {
   const config = unstable_readConfig({ config: join(ROOT, "wrangler.toml") });
-  const db = config.d1_databases.find((d) => d.binding === "DB");
+  const db = config.d1_databases.find((d: { binding: string }) => d.binding === "DB");
   if (!db) throw new Error("wrangler.toml has no D1 database bound as DB");
   return db.preview_database_id ?? db.database_id ?? db.binding;
 }

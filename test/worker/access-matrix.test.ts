@@ -70,6 +70,28 @@ async function committedVillage(): Promise<string> {
   return row?.code as string;
 }
 
+// An open challenge of Viettel's 4G claim at a fresh village (one claim has
+// at most one open challenge).
+async function openChallenge(): Promise<number> {
+  const n = ++seq;
+  const at = new Date(Date.UTC(2025, 1, 1, 0, n)).toISOString();
+  const [challenged] = await insertVillages([
+    villageRow({ code: `AM-CH-${n}`, name: `Thôn Khiếu Nại ${n}`, lat: base.lat + n * 0.001, lon: base.lon }),
+  ]);
+  const [row] = await testDb()
+    .insert(tables.challenges)
+    .values({
+      village_code: challenged?.code as string,
+      operator_id: "viettel",
+      tech: "4g",
+      evidence_from: at,
+      opened_at: at,
+      opened_by_measurement_id: n,
+    })
+    .returning({ id: tables.challenges.id });
+  return row?.id as number;
+}
+
 const everyone = (status: number): Record<Principal, Expectation> => ({
   none: status,
   malformed: status,
@@ -102,6 +124,10 @@ const MATRIX: Record<string, () => AccessCase> = {
   "GET /api/v1/export/villages.csv": () => read("/api/v1/export/villages.csv?unit=99"),
   "GET /api/v1/export/stations.geojson": () => read("/api/v1/export/stations.geojson?operator=viettel"),
   "GET /api/v1/export/stations.csv": () => read("/api/v1/export/stations.csv?operator=viettel"),
+  "GET /api/v1/villages/{code}/measurements": () => read(`/api/v1/villages/${village.code}/measurements`),
+  "GET /api/v1/challenges/summary": () => read("/api/v1/challenges/summary"),
+  "GET /api/v1/siting/suggestions": () => read("/api/v1/siting/suggestions?unit=99"),
+  "GET /api/v1/map/villages": () => read("/api/v1/map/villages?unit=99"),
 
   "POST /api/v1/stations": () => ({
     prepare: async () => ({
@@ -173,6 +199,37 @@ const MATRIX: Record<string, () => AccessCase> = {
     expect: adminOnly(200),
   }),
 
+  // Anyone may report what their phone shows; a token that is sent must be good,
+  // and an operator reports for itself only.
+  "POST /api/v1/measurements": () => ({
+    prepare: async () => ({
+      method: "POST",
+      path: "/api/v1/measurements",
+      headers: { "Idempotency-Key": crypto.randomUUID() },
+      body: {
+        lat: base.lat,
+        lon: base.lon,
+        operator_id: "viettel",
+        tech: "4g",
+        level: "none",
+        measured_at: new Date(Date.UTC(2025, 0, 1, 0, ++seq)).toISOString(),
+      },
+    }),
+    expect: { ...ownedBy(who, 201), none: 201 },
+  }),
+  "GET /api/v1/challenges": () => ({
+    prepare: async () => ({ method: "GET", path: "/api/v1/challenges" }),
+    expect: { ...everyone(401), owner: 200, other: 200, admin: 200 },
+    audits: 0,
+  }),
+  "POST /api/v1/challenges/{id}/resolve": () => ({
+    prepare: async () => ({
+      method: "POST",
+      path: `/api/v1/challenges/${await openChallenge()}/resolve`,
+      body: { decision: "rejected", note: "Đo lại: có sóng" },
+    }),
+    expect: adminOnly(200),
+  }),
   "GET /api/v1/auth/me": () => ({
     prepare: async () => ({ method: "GET", path: "/api/v1/auth/me" }),
     expect: { ...everyone(401), owner: 200, other: 200, admin: 200 },
@@ -289,10 +346,13 @@ describe("the access matrix", () => {
     const { body } = await getJson<OpenApi>("/api/v1/openapi.json");
     for (const [name, line] of Object.entries(MATRIX)) {
       const [method, path] = name.split(" ") as [string, string];
-      const operation = body.paths[path]?.[method.toLowerCase()] as { security?: unknown[] } | undefined;
+      const operation = body.paths[path]?.[method.toLowerCase()] as { security?: object[] } | undefined;
       const anonymous = line().expect.none;
       const refused = (typeof anonymous === "number" ? anonymous : anonymous.status) === 401;
-      expect(Boolean(operation?.security?.length), `${name}: security in the document`).toBe(refused);
+      // An empty requirement ({}) means a token is optional.
+      const security = (operation?.security ?? []) as object[];
+      const tokenRequired = security.length > 0 && security.every((s) => Object.keys(s).length > 0);
+      expect(tokenRequired, `${name}: security in the document`).toBe(refused);
     }
   });
 

@@ -1,6 +1,6 @@
 import type { RouteConfig } from "@hono/zod-openapi";
 import fc from "fast-check";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import type { ZodType } from "zod";
 import {
   ImportTooLarge,
@@ -23,7 +23,8 @@ import { insertStations, insertVillages, recomputeAll, seedBase, stationRow, vil
 
 const DIRECT_RUNS = 10_000;
 const HTTP_RUNS = 300;
-const HTTP_TIMEOUT_MS = 120_000;
+// Guards against a runaway property, not a speed target.
+const TIMEOUT_MS = 300_000;
 
 // Every route, found the way the app finds them, so a new route is fuzzed
 // without being listed here.
@@ -35,12 +36,20 @@ const ROUTES = Object.values(routeModules)
   );
 
 const querySchema = (r: RouteConfig) => r.request?.query as ZodType | undefined;
-const jsonSchema = (r: RouteConfig) => r.request?.body?.content?.["application/json"]?.schema as ZodType | undefined;
+const jsonSchema = (r: RouteConfig) =>
+  (r.request?.body?.content?.["application/json"] as { schema?: ZodType } | undefined)?.schema;
 const shapeKeys = (schema: ZodType) => Object.keys((schema as unknown as { shape?: object }).shape ?? {});
 const label = (r: RouteConfig) => `${r.method.toUpperCase()} ${r.path}`;
 
 const QUERY_ROUTES = ROUTES.filter((r) => r.method === "get" && querySchema(r));
 const BODY_ROUTES = ROUTES.filter((r) => jsonSchema(r));
+
+// PapaParse reports every file with repeated headers on the console; the
+// generators write thousands of them.
+const warn = console.warn;
+vi.spyOn(console, "warn").mockImplementation((...args: unknown[]) => {
+  if (args[0] !== "Duplicate headers found and renamed.") warn(...args);
+});
 
 // ------------------------------------------------------------- generators
 
@@ -90,9 +99,9 @@ const ODD_TEXT = [
 ];
 
 const oddText = fc.oneof(
-  { weight: 4, arbitrary: fc.constantFrom(...ODD_TEXT) },
-  { weight: 3, arbitrary: fc.string({ unit: "grapheme", maxLength: 40 }) },
-  { weight: 2, arbitrary: fc.string({ unit: "binary", maxLength: 20 }) },
+  { weight: 40, arbitrary: fc.constantFrom(...ODD_TEXT) },
+  { weight: 30, arbitrary: fc.string({ unit: "grapheme", maxLength: 40 }) },
+  { weight: 20, arbitrary: fc.string({ unit: "binary", maxLength: 20 }) },
   { weight: 1, arbitrary: fc.constant(HUGE) },
 );
 
@@ -183,7 +192,7 @@ function finiteEverywhere(v: unknown): boolean {
 
 // ------------------------------------------------------------- validators
 
-describe(`validators meet ${DIRECT_RUNS} hostile inputs each`, () => {
+describe(`validators meet ${DIRECT_RUNS} hostile inputs each`, { timeout: TIMEOUT_MS }, () => {
   it("finds the routes to fuzz", () => {
     expect(QUERY_ROUTES.map(label)).toEqual(
       expect.arrayContaining(["GET /villages", "GET /stations", "GET /export/villages.csv", "GET /audit"]),
@@ -329,7 +338,7 @@ const parsesOrRefusesSize = (parse: () => ReturnType<typeof parseCsv>) => {
   }
 };
 
-describe(`import parsers meet ${DIRECT_RUNS} hostile files each`, () => {
+describe(`import parsers meet ${DIRECT_RUNS} hostile files each`, { timeout: TIMEOUT_MS }, () => {
   for (const [kind, columns] of [
     ["stations", STATION_COLUMNS],
     ["villages", VILLAGE_COLUMNS],
@@ -421,7 +430,7 @@ describe(`the same inputs through HTTP, ${HTTP_RUNS} per route`, () => {
         { numRuns: HTTP_RUNS },
       );
     },
-    HTTP_TIMEOUT_MS,
+    TIMEOUT_MS,
   );
 
   const writes: Array<[string, string, (body: string) => RequestInit & { path: string }]> = [
@@ -451,7 +460,7 @@ describe(`the same inputs through HTTP, ${HTTP_RUNS} per route`, () => {
         { numRuns: HTTP_RUNS },
       );
     },
-    HTTP_TIMEOUT_MS,
+    TIMEOUT_MS,
   );
 
   // Bytes that are not UTF-8 (a legacy Windows code page) as well as text.
@@ -481,6 +490,6 @@ describe(`the same inputs through HTTP, ${HTTP_RUNS} per route`, () => {
         { numRuns: HTTP_RUNS },
       );
     },
-    HTTP_TIMEOUT_MS,
+    TIMEOUT_MS,
   );
 });

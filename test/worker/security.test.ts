@@ -76,13 +76,15 @@ describe("CORS", () => {
     expect((await preflight("GET")).headers.get("Access-Control-Allow-Methods")).toContain("GET");
   });
 
-  it("refuses other origins' browsers every write: no preflight allows one", async () => {
-    for (const method of ["PATCH", "POST", "PUT", "DELETE"]) {
-      const allowed = (await preflight(method)).headers.get("Access-Control-Allow-Methods") ?? "";
-      expect(
-        allowed.split(",").map((m) => m.trim()),
-        method,
-      ).not.toContain(method);
+  it("refuses other origins' browsers every write: no preflight allows a token, nor a write method", async () => {
+    const list = (v: string | null) => (v ?? "").split(",").map((m) => m.trim().toLowerCase());
+    for (const method of ["PATCH", "POST", "PUT", "DELETE", "GET"]) {
+      const res = await preflight(method);
+      // Browsers never preflight POST for its method: the token is what must be refused.
+      expect(list(res.headers.get("Access-Control-Allow-Headers")), method).not.toContain("authorization");
+      if (method !== "GET" && method !== "POST") {
+        expect(list(res.headers.get("Access-Control-Allow-Methods")), method).not.toContain(method.toLowerCase());
+      }
     }
   });
 });
@@ -145,6 +147,17 @@ describe("query limits", () => {
     // All of Vietnam, islands included, is one bbox.
     expect((await request("/api/v1/villages?bbox=102,6,118,24")).status).toBe(200);
     expect((await request("/api/v1/export/stations.csv?bbox=-180,-90,180,90")).status).toBe(400);
+  });
+
+  it("refuses a search longer than D1 can match (a LIKE pattern of 50 bytes) and names q", async () => {
+    for (const path of ["/api/v1/villages", "/api/v1/stations", "/api/v1/units", "/api/v1/export/stations.csv"]) {
+      expect((await request(`${path}?q=${"a".repeat(48)}`)).status, path).toBe(200);
+      for (const q of ["a".repeat(49), "😀".repeat(13), "%".repeat(25)]) {
+        const { status, body } = await getJson<Problem>(`${path}?q=${encodeURIComponent(q)}`);
+        expect(status, `${path} ${q}`).toBe(400);
+        expect(body.errors?.map((e) => e.field)).toEqual(["q"]);
+      }
+    }
   });
 
   it(`refuses a page over ${MAX_PAGE_SIZE} and names limit`, async () => {

@@ -1,14 +1,21 @@
 import { and, count, eq, inArray, sql } from "drizzle-orm";
-import type { CoverageLevel, StationStatus, Tech } from "../../schema/tables.ts";
-import { coverage, operators, STATION_STATUSES, stations, TECHS, units, villages } from "../../schema/tables.ts";
+import type { StationStatus, Tech } from "../../schema/tables.ts";
+import {
+  operators,
+  STATION_STATUSES,
+  TECHS,
+  unit_claim_tallies,
+  unit_station_tallies,
+  unit_tallies,
+  units,
+  villages,
+} from "../../schema/tables.ts";
 import { verifiedFigures } from "../domain/evidence.ts";
 import { progressFigures } from "../domain/progress.ts";
 import type { Db } from "../env.ts";
 import { evidenceCondition } from "./evidence.ts";
 import { unitCondition } from "./filters.ts";
 import type { Unit } from "./units.ts";
-
-const COVERED = ["good", "weak"] as const;
 
 // Communes below a unit: for a pre-2025 province they are two levels down.
 function communesUnder(db: Db, unit: Unit) {
@@ -23,49 +30,32 @@ function communesUnder(db: Db, unit: Unit) {
   return and(inArray(units.parent_code, districts), eq(units.era, unit.era), eq(units.level, "commune"));
 }
 
+// Counts come from the unit's tallies (unit_tallies and its siblings), which
+// triggers keep equal to counting the records: a province or the whole
+// country reads a few dozen rows instead of every village and claim. Only the
+// evidence figure depends on the date and is counted live, through the
+// villages_evidence index, over the few villages measured recently.
 export async function progressFor(db: Db, unit: Unit, now: Date) {
   const inUnit = unitCondition(villages, unit);
-  const stationsInUnit = unitCondition(stations, unit);
-  const communeColumn = unit.era === "2025" ? "commune_code" : "old_commune_code";
-  const claimJoin = and(
-    eq(coverage.village_code, villages.code),
-    eq(coverage.effective, true),
-    inArray(coverage.level, [...COVERED]),
-  );
+  const ofUnit = <T extends typeof unit_tallies | typeof unit_claim_tallies | typeof unit_station_tallies>(t: T) =>
+    and(eq(t.era, unit.era), eq(t.code, unit.code));
 
-  const [states, stationRows, byOperator, byTech, bestTech, operatorRows, scope, verified] = await db.batch([
+  const [tallies, stationRows, claimRows, operatorRows, scope, verified] = await db.batch([
+    db.select().from(unit_tallies).where(ofUnit(unit_tallies)),
     db
-      .select({ state: villages.coverage_state, n: count() })
-      .from(villages)
-      .where(inUnit)
-      .groupBy(villages.coverage_state),
-    db
-      .select({ operator_id: stations.operator_id, status: stations.status, n: count() })
-      .from(stations)
-      .where(stationsInUnit)
-      .groupBy(stations.operator_id, stations.status),
-    db
-      .select({ operator_id: coverage.operator_id, n: sql<number>`count(DISTINCT ${coverage.village_code})` })
-      .from(villages)
-      .innerJoin(coverage, claimJoin)
-      .where(inUnit)
-      .groupBy(coverage.operator_id),
-    db
-      .select({ tech: coverage.tech, n: sql<number>`count(DISTINCT ${coverage.village_code})` })
-      .from(villages)
-      .innerJoin(coverage, claimJoin)
-      .where(inUnit)
-      .groupBy(coverage.tech),
-    db
-      .select({ tech: villages.best_tech, n: count() })
-      .from(villages)
-      .where(and(inUnit, inArray(villages.coverage_state, [...COVERED])))
-      .groupBy(villages.best_tech),
+      .select({
+        operator_id: unit_station_tallies.operator_id,
+        status: unit_station_tallies.status,
+        n: unit_station_tallies.stations,
+      })
+      .from(unit_station_tallies)
+      .where(ofUnit(unit_station_tallies)),
+    db.select().from(unit_claim_tallies).where(ofUnit(unit_claim_tallies)),
     db.select().from(operators).orderBy(operators.id),
     db
       .select({
         communes_total: count(),
-        communes_with_villages: sql<number>`coalesce(sum(EXISTS (SELECT 1 FROM villages v WHERE v.${sql.raw(communeColumn)} = "units"."code")), 0)`,
+        communes_with_villages: sql<number>`coalesce(sum(EXISTS (SELECT 1 FROM ${unit_tallies} t WHERE t.era = ${unit.era} AND t.code = "units"."code" AND t.villages > 0)), 0)`,
       })
       .from(units)
       .where(communesUnder(db, unit)),
@@ -74,10 +64,20 @@ export async function progressFor(db: Db, unit: Unit, now: Date) {
       .from(villages)
       .where(and(inUnit, evidenceCondition("verified", now))),
   ]);
+  const tally = tallies[0];
+  const states = tally ? { good: tally.good, weak: tally.weak, none: tally.none, unknown: tally.unknown } : {};
+  const byOperator = claimRows
+    .filter((r) => r.kind === "operator")
+    .map((r) => ({ operator_id: r.value, n: r.villages }));
+  const byTech = claimRows.filter((r) => r.kind === "tech").map((r) => ({ tech: r.value, n: r.villages }));
+  const bestOf: Record<Tech, number> = {
+    "2g": tally?.best_2g ?? 0,
+    "3g": tally?.best_3g ?? 0,
+    "4g": tally?.best_4g ?? 0,
+    "5g": tally?.best_5g ?? 0,
+  };
 
-  const figures = progressFigures(
-    Object.fromEntries(states.map((s) => [s.state, s.n])) as Partial<Record<CoverageLevel, number>>,
-  );
+  const figures = progressFigures(states);
   const stationsByStatus = Object.fromEntries(STATION_STATUSES.map((s) => [s, 0])) as Record<StationStatus, number>;
   for (const r of stationRows) stationsByStatus[r.status] += r.n;
   const stationsTotal = Object.entries(stationsByStatus)
@@ -98,7 +98,7 @@ export async function progressFor(db: Db, unit: Unit, now: Date) {
   const perTech = TECHS.map((tech: Tech) => ({
     tech,
     villages_with: byTech.find((r) => r.tech === tech)?.n ?? 0,
-    villages_best: bestTech.find((r) => r.tech === tech)?.n ?? 0,
+    villages_best: bestOf[tech],
   }));
 
   const communesTotal = scope[0]?.communes_total ?? 0;

@@ -9,10 +9,14 @@ import type { VillageState } from "./engine.ts";
 // Reads by place through the grid index (schema/grid.ts): the grid rows a box
 // spans are numbered by a recursive CTE, and each joins one range of the
 // villages_cell or stations_cell index. CROSS JOIN keeps the rows outermost.
-function gridRows(box: BBox): SQL {
-  const g = gridBox(box);
-  return sql`grid_rows(r) AS (SELECT ${g.firstRow} UNION ALL SELECT r + 1 FROM grid_rows WHERE r < ${g.lastRow})`;
+function gridRows(first: number, last: number): SQL {
+  return sql`grid_rows(r) AS (SELECT ${first} UNION ALL SELECT r + 1 FROM grid_rows WHERE r < ${last})`;
 }
+
+const rowsOf = (box: BBox) => {
+  const g = gridBox(box);
+  return gridRows(g.firstRow, g.lastRow);
+};
 
 function inCells(lat: SQL, lon: SQL, box: BBox): SQL {
   const g = gridBox(box);
@@ -26,7 +30,7 @@ const s = { lat: sql`s.lat`, lon: sql`s.lon` };
 
 // The villages inside a box, for a WHERE clause on the villages table.
 export function villagesInBox(box: BBox): SQL {
-  return sql`${villages}.rowid IN (WITH RECURSIVE ${gridRows(box)}
+  return sql`${villages}.rowid IN (WITH RECURSIVE ${rowsOf(box)}
     SELECT v.rowid FROM grid_rows CROSS JOIN ${villages} AS v ON ${inCells(v.lat, v.lon, box)})`;
 }
 
@@ -38,21 +42,21 @@ const ANY_STATUS = sql.join(
 );
 
 export function stationsInBox(box: BBox): SQL {
-  return sql`${stations}.rowid IN (WITH RECURSIVE ${gridRows(box)}
+  return sql`${stations}.rowid IN (WITH RECURSIVE ${rowsOf(box)}
     SELECT s.rowid FROM grid_rows CROSS JOIN ${stations} AS s
     ON s.status IN (${ANY_STATUS}) AND ${inCells(s.lat, s.lon, box)})`;
 }
 
 // What the coverage engine needs of the villages in a box, from the index alone.
 export async function villageStatesInBox(db: Db, box: BBox): Promise<VillageState[]> {
-  return db.all<VillageState>(sql`WITH RECURSIVE ${gridRows(box)}
+  return db.all<VillageState>(sql`WITH RECURSIVE ${rowsOf(box)}
     SELECT v.code, v.lat, v.lon, v.coverage_state, v.best_tech
     FROM grid_rows CROSS JOIN ${villages} AS v ON ${inCells(v.lat, v.lon, box)}`);
 }
 
 export async function onAirInBox(db: Db, box: BBox): Promise<StationForCoverage[]> {
   const rows = await db.all<{ id: string; operator_id: string; lat: number; lon: number; technologies: string }>(
-    sql`WITH RECURSIVE ${gridRows(box)}
+    sql`WITH RECURSIVE ${rowsOf(box)}
     SELECT s.id, s.operator_id, s.lat, s.lon, s.technologies
     FROM grid_rows CROSS JOIN ${stations} AS s ON s.status = 'on_air' AND ${inCells(s.lat, s.lon, box)}`,
   );
@@ -61,4 +65,27 @@ export async function onAirInBox(db: Db, box: BBox): Promise<StationForCoverage[
     technologies: JSON.parse(r.technologies) as Tech[],
     status: "on_air" as StationStatus,
   }));
+}
+
+// Grid rows per query of a map read: a degree of latitude, whose villages'
+// JSON stays well under D1's 2 MB limit on a single value.
+const MAP_STRIPE_ROWS = 200;
+
+// The map's fields of the villages in a box, as JSON array text built by
+// SQLite from the villages_cell index alone: one part per stripe of grid rows,
+// all in one round trip.
+export async function mapRowsInBox(db: Db, box: BBox): Promise<string[]> {
+  const g = gridBox(box);
+  const reads = [];
+  for (let first = g.firstRow; first <= g.lastRow; first += MAP_STRIPE_ROWS) {
+    const last = Math.min(g.lastRow, first + MAP_STRIPE_ROWS - 1);
+    reads.push(
+      db.all<{ rows: string }>(sql`WITH RECURSIVE ${gridRows(first, last)}
+        SELECT json_group_array(json_array(v.code, v.lat, v.lon, v.coverage_state, v.best_tech)) AS rows
+        FROM grid_rows CROSS JOIN ${villages} AS v ON ${inCells(v.lat, v.lon, box)}`),
+    );
+  }
+  const [head, ...rest] = reads;
+  if (!head) return [];
+  return (await db.batch([head, ...rest])).flatMap(([r]) => (r && r.rows !== "[]" ? [r.rows.slice(1, -1)] : []));
 }

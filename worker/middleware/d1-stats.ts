@@ -1,7 +1,7 @@
 // What a request costs in D1, summed from each result's `meta`: for the
 // benchmark (bench/) and for anyone profiling an endpoint. Off unless the
 // deployment sets D1_STATS=1 (`wrangler dev --var D1_STATS:1`) and the request
-// asks with `X-D1-Stats: 1`; the answer then carries X-D1-Queries,
+// asks with `X-D1-Stats: 1` (or `trace`); the answer then carries X-D1-Queries,
 // X-D1-Rows-Read, X-D1-Rows-Written, X-D1-Rows-Returned and a Server-Timing
 // entry.
 //
@@ -16,9 +16,19 @@ export type D1Stats = {
   rows_written: number;
   rows_returned: number;
   sql_ms: number;
+  // With `X-D1-Stats: trace`, every statement as sent, which the middleware
+  // logs so that the benchmark can run the same SQL on plain SQLite.
+  trace?: Array<{ sql: string; params: unknown[] }>;
 };
 
-export const emptyStats = (): D1Stats => ({ queries: 0, rows_read: 0, rows_written: 0, rows_returned: 0, sql_ms: 0 });
+export const emptyStats = (trace = false): D1Stats => ({
+  queries: 0,
+  rows_read: 0,
+  rows_written: 0,
+  rows_returned: 0,
+  sql_ms: 0,
+  ...(trace ? { trace: [] } : {}),
+});
 
 type Meta = { rows_read?: number; rows_written?: number; duration?: number };
 
@@ -34,44 +44,50 @@ function add(stats: D1Stats, meta: Meta | undefined, returned: number): void {
 // RETURNING) must happen once, and is then counted without its meta.
 const isRead = (sql: string) => /^\s*(select|with\s[\s\S]*\)\s*select)\s/i.test(sql);
 
-const inner = new WeakMap<object, D1PreparedStatement>();
+const inner = new WeakMap<object, { stmt: D1PreparedStatement; sql: string; params: unknown[] }>();
 
-function statement(stmt: D1PreparedStatement, sql: string, stats: D1Stats): D1PreparedStatement {
+function statement(stmt: D1PreparedStatement, sql: string, params: unknown[], stats: D1Stats): D1PreparedStatement {
+  const traced = <T>(result: T) => {
+    stats.trace?.push({ sql, params });
+    return result;
+  };
   const wrapped = {
-    bind: (...values: unknown[]) => statement(stmt.bind(...values), sql, stats),
+    bind: (...values: unknown[]) => statement(stmt.bind(...values), sql, values, stats),
     async all<T>() {
-      const result = await stmt.all<T>();
+      const result = traced(await stmt.all<T>());
       add(stats, result.meta, result.results.length);
       return result;
     },
     async run<T>() {
-      const result = await stmt.run<T>();
+      const result = traced(await stmt.run<T>());
       add(stats, result.meta, result.results?.length ?? 0);
       return result;
     },
     async first<T>(column?: string) {
-      const result = await stmt.all<Record<string, unknown>>();
+      const result = traced(await stmt.all<Record<string, unknown>>());
       add(stats, result.meta, result.results.length);
       const row = result.results[0];
       if (row === undefined) return null;
       return (column === undefined ? row : row[column]) as T;
     },
     async raw<T extends unknown[]>(options?: { columnNames?: boolean }) {
-      const rows = options?.columnNames ? await stmt.raw<T>({ columnNames: true }) : await stmt.raw<T>();
+      const rows = traced(options?.columnNames ? await stmt.raw<T>({ columnNames: true }) : await stmt.raw<T>());
       if (isRead(sql)) add(stats, (await stmt.all()).meta, rows.length - (options?.columnNames ? 1 : 0));
       else add(stats, undefined, rows.length);
       return rows;
     },
   };
-  inner.set(wrapped, stmt);
+  inner.set(wrapped, { stmt, sql, params });
   return wrapped as unknown as D1PreparedStatement;
 }
 
 export function countingD1(db: D1Database, stats: D1Stats): D1Database {
   const wrapped = {
-    prepare: (sql: string) => statement(db.prepare(sql), sql, stats),
+    prepare: (sql: string) => statement(db.prepare(sql), sql, [], stats),
     async batch<T>(statements: D1PreparedStatement[]) {
-      const results = await db.batch<T>(statements.map((s) => inner.get(s) ?? s));
+      const unwrapped = statements.map((s) => inner.get(s));
+      for (const u of unwrapped) if (u) stats.trace?.push({ sql: u.sql, params: u.params });
+      const results = await db.batch<T>(statements.map((s, i) => unwrapped[i]?.stmt ?? s));
       for (const r of results) add(stats, r.meta, r.results?.length ?? 0);
       return results;
     },

@@ -5,8 +5,9 @@ import type { AppEnv } from "../env.ts";
 import { countingD1, emptyStats, statsHeaders } from "./d1-stats.ts";
 
 export const withDb = createMiddleware<AppEnv>(async (c, next) => {
-  const measured = c.env.D1_STATS === "1" && c.req.header("X-D1-Stats") === "1";
-  const stats = emptyStats();
+  const asked = c.req.header("X-D1-Stats");
+  const measured = c.env.D1_STATS === "1" && (asked === "1" || asked === "trace");
+  const stats = emptyStats(asked === "trace");
   c.set("db", drizzle(measured ? countingD1(c.env.DB, stats) : c.env.DB, { schema: tables }));
   await next();
   if (!measured) return;
@@ -16,4 +17,5 @@ export const withDb = createMiddleware<AppEnv>(async (c, next) => {
   const headers = new Headers(c.res.headers);
   for (const [name, value] of Object.entries(statsHeaders(stats))) headers.set(name, value);
   c.res = new Response(body, { status: c.res.status, statusText: c.res.statusText, headers });
+  if (stats.trace) console.log(JSON.stringify({ d1_trace: c.get("requestId"), statements: stats.trace }));
 });

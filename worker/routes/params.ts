@@ -1,7 +1,9 @@
 import { z } from "@hono/zod-openapi";
 import { COVERAGE_LEVELS, STATION_STATUSES, TECHS } from "../../schema/tables.ts";
+import { escapeLike } from "../data/units.ts";
 import { EVIDENCE_STATES, EVIDENCE_WINDOW_DAYS } from "../domain/evidence.ts";
 import type { BBox } from "../domain/geo.ts";
+import { normalizeName } from "../domain/text.ts";
 
 export const MAX_PAGE_SIZE = 1000;
 // A bbox is a map viewport. All of Vietnam, islands included, fits in 16° ×
@@ -65,13 +67,26 @@ const cursor = z
   .optional()
   .openapi({ description: "Opaque cursor from `next_cursor` of the previous page" });
 
-const q = z
+// D1 refuses a LIKE pattern over 50 bytes ("LIKE or GLOB pattern too
+// complex"), and a search becomes one: '%', the text as the queries escape it,
+// '%'. Villages and units match the normalised text, stations the lowercased
+// one; the longer decides.
+const LIKE_PATTERN_MAX_BYTES = 50;
+const utf8 = new TextEncoder();
+const patternBytes = (q: string) =>
+  2 + Math.max(...[normalizeName(q), q.toLowerCase()].map((t) => utf8.encode(escapeLike(t)).length));
+
+export const searchText = z
   .string()
   .trim()
   .min(1, "must not be empty")
-  .max(100, "must be at most 100 characters")
+  .refine(
+    (v) => patternBytes(v) <= LIKE_PATTERN_MAX_BYTES,
+    "is too long to search for: at most 48 letters, fewer with diacritics or symbols",
+  )
   .optional()
   .openapi({ description: "Search by name, with or without Vietnamese diacritics", example: "lung cu" });
+
 
 const enumParam = <T extends readonly [string, ...string[]]>(values: T, description: string) =>
   z
@@ -90,7 +105,7 @@ export const commonFilters = {
   as_of: asOf,
   operator,
   tech: enumParam(TECHS, "Technology"),
-  q,
+  q: searchText,
   bbox,
 };
 

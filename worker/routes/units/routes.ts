@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { ERAS, UNIT_LEVELS } from "../../../schema/tables.ts";
 import { jsonContent, problemResponses, UnitSchema } from "../../api/schemas.ts";
+import { searchText } from "../params.ts";
 
 const code = z.string().regex(/^\d{2,5}$/, "an official unit code of 2, 3 or 5 digits");
 
@@ -30,7 +31,7 @@ export const listUnits = createRoute({
       parent: code.optional(),
       level: z.enum(UNIT_LEVELS, { error: `must be one of: ${UNIT_LEVELS.join(", ")}` }).optional(),
       era: z.enum(ERAS, { error: `must be one of: ${ERAS.join(", ")}` }).optional(),
-      q: z.string().trim().min(1).max(100).optional(),
+      q: searchText,
       as_of: z.iso.date("a date as YYYY-MM-DD").optional(),
     }),
   },

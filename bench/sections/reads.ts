@@ -1,0 +1,170 @@
+import { join } from "node:path";
+import { copyDatabase, openFloor, runFloor, traceOf } from "../lib/floor.ts";
+import { d1Figures, hit } from "../lib/http.ts";
+import { BENCH_DATA_DIR, BENCH_DIR, startServer } from "../lib/server.ts";
+import { int, kb, ms, ratio, repeat, type Summary, table } from "../lib/stats.ts";
+import type { Section } from "./section.ts";
+
+type ReadCase = {
+  name: string;
+  path: string;
+  // Villages in the answer, where it lists villages.
+  items?: (body: string) => number;
+};
+
+const listed = (body: string) => (JSON.parse(body) as { data: unknown[] }).data.length;
+const features = (body: string) => (JSON.parse(body) as { features: unknown[] }).features.length;
+const mapped = (body: string) => (JSON.parse(body) as { villages: unknown[] }).villages.length;
+
+// The box a 1366 × 860 map shows at a zoom level, around a centre.
+function viewport(lon: number, lat: number, zoom: number): string {
+  const width = (1366 / 256 / 2 ** zoom) * 360;
+  const height = (860 / 256 / 2 ** zoom) * 360 * Math.cos((lat * Math.PI) / 180);
+  const f = (x: number) => x.toFixed(5);
+  return `${f(lon - width / 2)},${f(lat - height / 2)},${f(lon + width / 2)},${f(lat + height / 2)}`;
+}
+
+export type ReadResult = {
+  name: string;
+  path: string;
+  status: number;
+  latency: Summary;
+  floor: Summary;
+  ratio_median: number;
+  ratio_p95: number;
+  bytes: number;
+  items: number | null;
+  queries: number;
+  rows_read: number;
+  rows_returned: number;
+};
+
+export const readsSection: Section = async ({ runs, log }) => {
+  const floorFile = join(BENCH_DATA_DIR, "floor.sqlite");
+  copyDatabase(BENCH_DIR, floorFile);
+  const floor = openFloor(floorFile);
+  const one = <T>(sql: string) => floor.prepare(sql).get() as T;
+  const province = one<{ code: string; n: number }>(
+    "SELECT province_code AS code, count(*) AS n FROM villages GROUP BY province_code ORDER BY n DESC LIMIT 1",
+  );
+  // The villages with the most claims: the longest explanations.
+  const busy = floor
+    .prepare(
+      "SELECT village_code AS code FROM coverage GROUP BY village_code ORDER BY count(*) DESC, village_code LIMIT 40",
+    )
+    .all() as Array<{ code: string }>;
+  const hanoi = { lon: 105.85, lat: 21.03 };
+
+  const cases: ReadCase[] = [
+    {
+      name: `progress, province ${province.code} (${int(province.n)} villages)`,
+      path: `/api/v1/progress?unit=${province.code}`,
+    },
+    { name: "progress, country (00)", path: "/api/v1/progress?unit=00" },
+    ...[8, 11, 14].flatMap((zoom) => [
+      {
+        name: `map viewport, zoom ${zoom}`,
+        path: `/api/v1/map/villages?bbox=${viewport(hanoi.lon, hanoi.lat, zoom)}`,
+        items: mapped,
+      },
+      {
+        name: `list page in viewport, zoom ${zoom}`,
+        path: `/api/v1/villages?bbox=${viewport(hanoi.lon, hanoi.lat, zoom)}&limit=1000`,
+        items: listed,
+      },
+    ]),
+    { name: "village explanation", path: `/api/v1/villages/${busy[0]?.code}` },
+    {
+      name: `filtered list: ${province.code}, viettel 4g, page of 100`,
+      path: `/api/v1/villages?unit=${province.code}&operator=viettel&tech=4g&limit=100`,
+      items: listed,
+    },
+    {
+      name: "filtered list: country, no signal, page of 100",
+      path: "/api/v1/villages?coverage=none&limit=100",
+      items: listed,
+    },
+    {
+      name: "GeoJSON of all uncovered villages",
+      path: "/api/v1/export/villages.geojson?coverage=none",
+      items: features,
+    },
+  ];
+
+  const server = await startServer(BENCH_DIR, "reads");
+  const results: ReadResult[] = [];
+  try {
+    for (const c of cases) {
+      const url = server.url + c.path;
+      // The explanation rotates over busy villages, so that no single row is
+      // always hot in every cache.
+      const urlOf = (i: number) =>
+        c.name === "village explanation"
+          ? `${server.url}/api/v1/villages/${busy[Math.abs(i) % busy.length]?.code}`
+          : url;
+      let last = await hit(url);
+      const latency = await repeat(runs, 3, async (i) => {
+        last = await hit(urlOf(i));
+        if (last.status !== 200) throw new Error(`${c.path}: ${last.status} ${last.body.slice(0, 300)}`);
+        return last.ms;
+      });
+      const measured = await hit(url, { headers: { "X-D1-Stats": "1" } });
+      const traced = await hit(url, { headers: { "X-D1-Stats": "trace" } });
+      const statements = traceOf(join(BENCH_DATA_DIR, "reads.log"), traced.headers.get("X-Request-Id") ?? "");
+      const floorTimes = await repeat(runs, 3, async () => runFloor(floor, statements));
+      const figures = d1Figures(measured.headers);
+      const r: ReadResult = {
+        name: c.name,
+        path: c.path,
+        status: last.status,
+        latency,
+        floor: floorTimes,
+        ratio_median: latency.median / floorTimes.median,
+        ratio_p95: latency.p95 / floorTimes.p95,
+        bytes: last.bytes,
+        items: c.items ? c.items(last.body) : null,
+        ...figures,
+      };
+      results.push(r);
+      log(
+        `  ${r.name}: p95 ${ms(r.latency.p95)} ms, floor p95 ${ms(r.floor.p95)} ms, rows read ${int(r.rows_read)}${r.items === null ? "" : ` for ${int(r.items)} villages`}`,
+      );
+    }
+  } finally {
+    await server.stop();
+    floor.close();
+  }
+
+  log("");
+  log(
+    table(
+      [
+        "public read",
+        "median ms",
+        "p95 ms",
+        "floor med",
+        "floor p95",
+        "×floor",
+        "queries",
+        "rows read",
+        "villages",
+        "read/vill.",
+        "bytes",
+      ],
+      results.map((r) => [
+        r.name,
+        ms(r.latency.median),
+        ms(r.latency.p95),
+        ms(r.floor.median),
+        ms(r.floor.p95),
+        ratio(r.ratio_median),
+        int(r.queries),
+        int(r.rows_read),
+        r.items === null ? "" : int(r.items),
+        r.items ? ratio(r.rows_read / r.items) : "",
+        kb(r.bytes),
+      ]),
+    ),
+  );
+  return results;
+};
