@@ -17,14 +17,15 @@ import { withLocalD1 } from "./lib/local-d1.ts";
 // The first line of every D1 export.
 const EXPORT_SIGNATURE = "PRAGMA defer_foreign_keys=TRUE;";
 
-// Tables D1 and SQLite keep for themselves are not data.
-const USER_TABLES =
-  "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' ORDER BY name";
+// Tables and views; those D1 and SQLite keep for themselves are not data.
+// Indexes and triggers go with their tables.
+const USER_OBJECTS =
+  "SELECT type, name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' ORDER BY type DESC, name";
 
 export class RestoreRefused extends Error {}
 
-async function userTables(db: D1Database): Promise<string[]> {
-  return (await db.prepare(USER_TABLES).all<{ name: string }>()).results.map((r) => r.name);
+async function userObjects(db: D1Database): Promise<Array<{ type: string; name: string }>> {
+  return (await db.prepare(USER_OBJECTS).all<{ type: string; name: string }>()).results;
 }
 
 export async function restore(options: {
@@ -39,19 +40,22 @@ export async function restore(options: {
   }
   const statements = mergeInserts(tablesFirst(splitDump(text)));
   return withLocalD1(options.persistTo, async (db) => {
-    const existing = await userTables(db);
+    const existing = await userObjects(db);
     if (existing.length > 0 && !options.force) {
       throw new RestoreRefused(
-        `The database is not empty (${existing.length} tables, e.g. ${existing.slice(0, 3).join(", ")}); restore into a fresh --persist-to directory, or pass --force to replace everything in it.`,
+        `The database is not empty (${existing.length} tables and views, e.g. ${existing
+          .slice(0, 3)
+          .map((o) => o.name)
+          .join(", ")}); restore into a fresh --persist-to directory, or pass --force to replace everything in it.`,
       );
     }
-    // After the export's PRAGMA defer_foreign_keys, so that foreign keys are
-    // checked when the batch commits, once every table is dropped and every
-    // row is back.
-    const drops = existing.map((t) => `DROP TABLE "${t.replaceAll('"', '""')}";`);
+    // Views first (they name tables), and after the export's PRAGMA
+    // defer_foreign_keys, so that foreign keys are checked when the batch
+    // commits, once every table is dropped and every row is back.
+    const drops = existing.map((o) => `DROP ${o.type.toUpperCase()} "${o.name.replaceAll('"', '""')}";`);
     const [pragma = EXPORT_SIGNATURE, ...rest] = statements;
     await db.batch([pragma, ...drops, ...rest].map((s) => db.prepare(s)));
-    return { tables: (await userTables(db)).length };
+    return { tables: (await userObjects(db)).filter((o) => o.type === "table").length };
   });
 }
 

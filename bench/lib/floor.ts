@@ -30,12 +30,16 @@ export function openFloor(file: string): DatabaseSync {
 }
 
 // The statements a request ran, as the worker logged them (X-D1-Stats: trace),
-// taken from the server's log.
-export function traceOf(logFile: string, requestId: string): Statement[] {
+// taken from the server's log, which may reach the file a moment after the
+// response.
+export async function traceOf(logFile: string, requestId: string): Promise<Statement[]> {
   const marker = `{"d1_trace":"${requestId}"`;
-  for (const line of readFileSync(logFile, "utf8").split("\n").reverse()) {
-    const at = line.indexOf(marker);
-    if (at >= 0) return (JSON.parse(line.slice(at)) as { statements: Statement[] }).statements;
+  for (let attempt = 0; attempt < 50; attempt++) {
+    for (const line of readFileSync(logFile, "utf8").split("\n").reverse()) {
+      const at = line.indexOf(marker);
+      if (at >= 0) return (JSON.parse(line.slice(at)) as { statements: Statement[] }).statements;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`no D1 trace for request ${requestId} in ${logFile}`);
 }

@@ -110,7 +110,7 @@ export const readsSection: Section = async ({ runs, log }) => {
       });
       const measured = await hit(url, { headers: { "X-D1-Stats": "1" } });
       const traced = await hit(url, { headers: { "X-D1-Stats": "trace" } });
-      const statements = traceOf(join(BENCH_DATA_DIR, "reads.log"), traced.headers.get("X-Request-Id") ?? "");
+      const statements = await traceOf(join(BENCH_DATA_DIR, "reads.log"), traced.headers.get("X-Request-Id") ?? "");
       const floorTimes = await repeat(runs, 3, async () => runFloor(floor, statements));
       const figures = d1Figures(measured.headers);
       const r: ReadResult = {

@@ -215,7 +215,7 @@ describe("POST /api/v1/stations", () => {
     expect(fields).toEqual(
       expect.arrayContaining(["lat", "lon", "technologies", "antenna_height_m", "planned_on_air_date"]),
     );
-    expect(body.errors?.some((e) => e.problem.includes("colour"))).toBe(true);
+    expect(fields).toContain("colour");
     const empty = await send(
       { method: "POST", path: "/api/v1/stations", body: newStation({ technologies: [] }) },
       who.owner,

@@ -79,10 +79,17 @@ export async function mapRowsInBox(db: Db, box: BBox): Promise<string[]> {
   const reads = [];
   for (let first = g.firstRow; first <= g.lastRow; first += MAP_STRIPE_ROWS) {
     const last = Math.min(g.lastRow, first + MAP_STRIPE_ROWS - 1);
+    // The CTE sits in a subquery so that the read is a query builder, which
+    // drizzle can batch.
     reads.push(
-      db.all<{ rows: string }>(sql`WITH RECURSIVE ${gridRows(first, last)}
-        SELECT json_group_array(json_array(v.code, v.lat, v.lon, v.coverage_state, v.best_tech)) AS rows
-        FROM grid_rows CROSS JOIN ${villages} AS v ON ${inCells(v.lat, v.lon, box)}`),
+      db
+        .select({
+          rows: sql<string>`json_group_array(json_array(v.code, v.lat, v.lon, v.coverage_state, v.best_tech))`,
+        })
+        .from(
+          sql`(WITH RECURSIVE ${gridRows(first, last)} SELECT r FROM grid_rows) AS grid_rows
+            CROSS JOIN ${villages} AS v ON ${inCells(v.lat, v.lon, box)}`,
+        ),
     );
   }
   const [head, ...rest] = reads;

@@ -87,7 +87,6 @@ export const searchText = z
   .optional()
   .openapi({ description: "Search by name, with or without Vietnamese diacritics", example: "lung cu" });
 
-
 const enumParam = <T extends readonly [string, ...string[]]>(values: T, description: string) =>
   z
     .enum(values, { error: `must be one of: ${values.join(", ")}` })
