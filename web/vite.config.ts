@@ -35,7 +35,7 @@ const apiOrigin = process.env.PHU_SONG_API ?? "http://127.0.0.1:8787";
 
 export default defineConfig({
   root: here,
-  publicDir: false,
+  publicDir: resolve(here, "public"),
   build: {
     outDir: resolve(here, "../dist/web"),
     emptyOutDir: true,

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { createWriteStream, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { ROOT, runWrangler, WRANGLER_JS } from "../../scripts/lib/wrangler.ts";
@@ -27,9 +27,10 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
 let bundled: Promise<void> | undefined;
 
 // The worker as `wrangler deploy` would bundle it, served from a copy of
-// wrangler.toml: `wrangler dev` on the sources would restart the worker
-// whenever anyone edits a file, in the middle of a measurement, and every
-// figure of one run must come from the same code.
+// wrangler.toml and of the built front end: `wrangler dev` on the sources
+// restarts the worker whenever anyone edits a file or rebuilds dist/web, in
+// the middle of a measurement, and every figure of one run must come from the
+// same code.
 function bundle(): Promise<void> {
   bundled ??= (async () => {
     mkdirSync(BENCH_DATA_DIR, { recursive: true });
@@ -37,7 +38,7 @@ function bundle(): Promise<void> {
     const config = readFileSync(join(ROOT, "wrangler.toml"), "utf8")
       .replace(/^main = .*$/m, 'main = "worker/index.js"\nno_bundle = true')
       .replace(/^migrations_dir = "(.*)"$/m, (_, dir: string) => `migrations_dir = ${JSON.stringify(join(ROOT, dir))}`)
-      .replace(/^directory = "(.*)"$/m, (_, dir: string) => `directory = ${JSON.stringify(join(ROOT, dir))}`);
+      .replace(/^directory = "(.*)"$/m, 'directory = "web"');
     writeFileSync(CONFIG, config);
   })();
   return bundled;
@@ -63,6 +64,11 @@ function freePort(): Promise<number> {
 // shows. Its own process group, so stopping it also stops workerd.
 export async function startServer(persistTo: string, logName: string): Promise<Server> {
   await bundle();
+  const web = join(BENCH_DATA_DIR, "web");
+  rmSync(web, { recursive: true, force: true });
+  // The API needs no front end; the map section builds one first.
+  if (existsSync(join(ROOT, "dist", "web"))) cpSync(join(ROOT, "dist", "web"), web, { recursive: true });
+  else mkdirSync(web);
   const port = await freePort();
   mkdirSync(BENCH_DATA_DIR, { recursive: true });
   const log = createWriteStream(join(BENCH_DATA_DIR, `${logName}.log`));

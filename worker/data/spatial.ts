@@ -8,7 +8,10 @@ import type { VillageState } from "./engine.ts";
 
 // Reads by place through the grid index (schema/grid.ts): the grid rows a box
 // spans are numbered by a recursive CTE, and each joins one range of the
-// villages_cell or stations_cell index. CROSS JOIN keeps the rows outermost.
+// villages_cell or stations_cell index. CROSS JOIN keeps the rows outermost,
+// and INDEXED BY the grid index: with the box's bounds as parameters, SQLite
+// would otherwise take the lat/lon index and scan a whole band of latitude
+// once per grid row.
 function gridRows(first: number, last: number): SQL {
   return sql`grid_rows(r) AS (SELECT ${first} UNION ALL SELECT r + 1 FROM grid_rows WHERE r < ${last})`;
 }
@@ -31,7 +34,7 @@ const s = { lat: sql`s.lat`, lon: sql`s.lon` };
 // The villages inside a box, for a WHERE clause on the villages table.
 export function villagesInBox(box: BBox): SQL {
   return sql`${villages}.rowid IN (WITH RECURSIVE ${rowsOf(box)}
-    SELECT v.rowid FROM grid_rows CROSS JOIN ${villages} AS v ON ${inCells(v.lat, v.lon, box)})`;
+    SELECT v.rowid FROM grid_rows CROSS JOIN ${villages} AS v INDEXED BY villages_cell ON ${inCells(v.lat, v.lon, box)})`;
 }
 
 // The station index leads with the status; naming every status lets SQLite
@@ -43,7 +46,7 @@ const ANY_STATUS = sql.join(
 
 export function stationsInBox(box: BBox): SQL {
   return sql`${stations}.rowid IN (WITH RECURSIVE ${rowsOf(box)}
-    SELECT s.rowid FROM grid_rows CROSS JOIN ${stations} AS s
+    SELECT s.rowid FROM grid_rows CROSS JOIN ${stations} AS s INDEXED BY stations_cell
     ON s.status IN (${ANY_STATUS}) AND ${inCells(s.lat, s.lon, box)})`;
 }
 
@@ -51,14 +54,14 @@ export function stationsInBox(box: BBox): SQL {
 export async function villageStatesInBox(db: Db, box: BBox): Promise<VillageState[]> {
   return db.all<VillageState>(sql`WITH RECURSIVE ${rowsOf(box)}
     SELECT v.code, v.lat, v.lon, v.coverage_state, v.best_tech
-    FROM grid_rows CROSS JOIN ${villages} AS v ON ${inCells(v.lat, v.lon, box)}`);
+    FROM grid_rows CROSS JOIN ${villages} AS v INDEXED BY villages_cell ON ${inCells(v.lat, v.lon, box)}`);
 }
 
 export async function onAirInBox(db: Db, box: BBox): Promise<StationForCoverage[]> {
   const rows = await db.all<{ id: string; operator_id: string; lat: number; lon: number; technologies: string }>(
     sql`WITH RECURSIVE ${rowsOf(box)}
     SELECT s.id, s.operator_id, s.lat, s.lon, s.technologies
-    FROM grid_rows CROSS JOIN ${stations} AS s ON s.status = 'on_air' AND ${inCells(s.lat, s.lon, box)}`,
+    FROM grid_rows CROSS JOIN ${stations} AS s INDEXED BY stations_cell ON s.status = 'on_air' AND ${inCells(s.lat, s.lon, box)}`,
   );
   return rows.map((r) => ({
     ...r,
@@ -88,7 +91,7 @@ export async function mapRowsInBox(db: Db, box: BBox): Promise<string[]> {
         })
         .from(
           sql`(WITH RECURSIVE ${gridRows(first, last)} SELECT r FROM grid_rows) AS grid_rows
-            CROSS JOIN ${villages} AS v ON ${inCells(v.lat, v.lon, box)}`,
+            CROSS JOIN ${villages} AS v INDEXED BY villages_cell ON ${inCells(v.lat, v.lon, box)}`,
         ),
     );
   }

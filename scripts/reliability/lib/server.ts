@@ -27,6 +27,22 @@ export async function freePort(): Promise<number> {
 
 const READY_TIMEOUT_MS = 60_000;
 
+// Servers live in process groups of their own, which a Ctrl-C on the
+// terminal does not reach: whatever is still running goes with this process.
+const running = new Set<number>();
+process.once("exit", () => {
+  for (const pid of running) {
+    try {
+      process.kill(-pid, "SIGKILL");
+    } catch {
+      // Already gone.
+    }
+  }
+});
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+  process.once(signal, () => process.exit(130));
+}
+
 export async function startServer(options: { persistTo: string; log: string; port?: number }): Promise<Server> {
   const port = options.port ?? (await freePort());
   const inspector = await freePort();
@@ -59,7 +75,13 @@ export async function startServer(options: { persistTo: string; log: string; por
   );
   closeSync(out);
   const base = `http://127.0.0.1:${port}`;
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  if (child.pid !== undefined) running.add(child.pid);
+  const exited = new Promise<void>((resolve) =>
+    child.once("exit", () => {
+      if (child.pid !== undefined) running.delete(child.pid);
+      resolve();
+    }),
+  );
   const signal = (sig: NodeJS.Signals) => {
     if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
     try {
