@@ -197,7 +197,11 @@ export const coverage = sqliteTable(
       columns: [t.village_code, t.operator_id, t.tech, t.source],
     }),
     index("coverage_station").on(t.station_id),
-    index("coverage_effective").on(t.operator_id, t.tech, t.effective, t.level),
+    // No index leads with operator and technology: progress reads them from
+    // unit_claim_tallies, and without table statistics SQLite preferred such
+    // an index to the primary key for one village's claims of an operator,
+    // scanning every claim of that operator once per village (a filtered list
+    // took minutes at national scale).
   ],
 );
 

@@ -9,7 +9,8 @@ export type Hit = {
 // One request, timed until the last byte of the body has arrived.
 export async function hit(url: string, init: RequestInit = {}): Promise<Hit> {
   const started = performance.now();
-  const res = await fetch(url, init);
+  // A read that takes minutes is a finding, not a reason to wait forever.
+  const res = await fetch(url, { signal: AbortSignal.timeout(180_000), ...init });
   const buffer = await res.arrayBuffer();
   const ms = performance.now() - started;
   return {

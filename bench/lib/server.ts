@@ -94,10 +94,24 @@ export async function startServer(persistTo: string, logName: string): Promise<S
   const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()));
   const url = `http://127.0.0.1:${port}`;
   const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
-    process.kill(-child.pid, "SIGTERM");
-    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
-    if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid, "SIGKILL");
+    const group = child.pid;
+    if (group === undefined) return;
+    const alive = () => {
+      try {
+        process.kill(-group, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    if (alive()) process.kill(-group, "SIGTERM");
+    // workerd outlives wrangler by a moment; the database file is only free
+    // once the whole group is gone.
+    for (let waited = 0; alive() && waited < 10_000; waited += 100) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    if (alive()) process.kill(-group, "SIGKILL");
+    await exited;
   };
   live.add(child);
   child.on("exit", () => live.delete(child));

@@ -93,42 +93,48 @@ export const readsSection: Section = async ({ runs, log }) => {
 
   const server = await startServer(BENCH_DIR, "reads");
   const results: ReadResult[] = [];
+  const measureCase = async (c: ReadCase): Promise<ReadResult> => {
+    const url = server.url + c.path;
+    // The explanation rotates over busy villages, so that no single row is
+    // always hot in every cache.
+    const urlOf = (i: number) =>
+      c.name === "village explanation" ? `${server.url}/api/v1/villages/${busy[Math.abs(i) % busy.length]?.code}` : url;
+    let last = await hit(url);
+    const latency = await repeat(runs, 3, async (i) => {
+      last = await hit(urlOf(i));
+      if (last.status !== 200) throw new Error(`${c.path}: ${last.status} ${last.body.slice(0, 300)}`);
+      return last.ms;
+    });
+    const measured = await hit(url, { headers: { "X-D1-Stats": "1" } });
+    const traced = await hit(url, { headers: { "X-D1-Stats": "trace" } });
+    const statements = await traceOf(join(BENCH_DATA_DIR, "reads.log"), traced.headers.get("X-Request-Id") ?? "");
+    const floorTimes = await repeat(runs, 3, async () => runFloor(floor, statements));
+    return {
+      name: c.name,
+      path: c.path,
+      status: last.status,
+      latency,
+      floor: floorTimes,
+      ratio_median: latency.median / floorTimes.median,
+      ratio_p95: latency.p95 / floorTimes.p95,
+      bytes: last.bytes,
+      items: c.items ? c.items(last.body) : null,
+      ...d1Figures(measured.headers),
+    };
+  };
+  const failed: Array<{ name: string; error: string }> = [];
   try {
     for (const c of cases) {
-      const url = server.url + c.path;
-      // The explanation rotates over busy villages, so that no single row is
-      // always hot in every cache.
-      const urlOf = (i: number) =>
-        c.name === "village explanation"
-          ? `${server.url}/api/v1/villages/${busy[Math.abs(i) % busy.length]?.code}`
-          : url;
-      let last = await hit(url);
-      const latency = await repeat(runs, 3, async (i) => {
-        last = await hit(urlOf(i));
-        if (last.status !== 200) throw new Error(`${c.path}: ${last.status} ${last.body.slice(0, 300)}`);
-        return last.ms;
-      });
-      const measured = await hit(url, { headers: { "X-D1-Stats": "1" } });
-      const traced = await hit(url, { headers: { "X-D1-Stats": "trace" } });
-      const statements = await traceOf(join(BENCH_DATA_DIR, "reads.log"), traced.headers.get("X-Request-Id") ?? "");
-      const floorTimes = await repeat(runs, 3, async () => runFloor(floor, statements));
-      const figures = d1Figures(measured.headers);
-      const r: ReadResult = {
-        name: c.name,
-        path: c.path,
-        status: last.status,
-        latency,
-        floor: floorTimes,
-        ratio_median: latency.median / floorTimes.median,
-        ratio_p95: latency.p95 / floorTimes.p95,
-        bytes: last.bytes,
-        items: c.items ? c.items(last.body) : null,
-        ...figures,
-      };
-      results.push(r);
-      log(
-        `  ${r.name}: p95 ${ms(r.latency.p95)} ms, floor p95 ${ms(r.floor.p95)} ms, rows read ${int(r.rows_read)}${r.items === null ? "" : ` for ${int(r.items)} villages`}`,
-      );
+      try {
+        const r = await measureCase(c);
+        results.push(r);
+        log(
+          `  ${r.name}: p95 ${ms(r.latency.p95)} ms, floor p95 ${ms(r.floor.p95)} ms, rows read ${int(r.rows_read)}${r.items === null ? "" : ` for ${int(r.items)} villages`}`,
+        );
+      } catch (err) {
+        failed.push({ name: c.name, error: String(err) });
+        log(`  ${c.name}: FAILED ${err}`);
+      }
     }
   } finally {
     await server.stop();
@@ -166,5 +172,5 @@ export const readsSection: Section = async ({ runs, log }) => {
       ]),
     ),
   );
-  return results;
+  return { results, failed };
 };

@@ -129,14 +129,13 @@ describe("the map", () => {
   });
 
   test("search finds a village with and without diacritics and flies to it", async () => {
-    const page = await fresh();
-    await page.goto("/", { waitUntil: "domcontentloaded" });
-    await mapReady(page);
     const target = (await allUncovered()).find((v) => v.name !== withoutDiacritics(v.name) && v.lat !== null);
     if (!target || target.lat === null || target.lon === null) throw new Error("no village with diacritics");
 
     for (const typed of [withoutDiacritics(target.name), target.name]) {
-      await page.keyboard.press("Escape");
+      const page = await fresh();
+      await page.goto("/", { waitUntil: "domcontentloaded" });
+      await mapReady(page);
       await page.fill("#search-input", typed);
       const option = page.locator(`[role=option][data-kind=village][data-code="${target.code}"]`);
       await option.waitFor();
@@ -146,11 +145,10 @@ describe("the map", () => {
       expect(view?.zoom).toBeGreaterThanOrEqual(13);
       expect(Math.abs((view?.lat ?? 0) - target.lat)).toBeLessThan(0.01);
       expect(Math.abs((view?.lon ?? 0) - target.lon)).toBeLessThan(0.01);
-      await page.locator(".leaflet-popup-close-button").click();
-      await page.locator(".leaflet-popup").waitFor({ state: "detached" });
     }
 
     // A commune found the same way selects it as the unit.
+    const page = session.page;
     const commune = await ok(api().units[":code"].$get({ param: { code: target.commune_code }, query: {} }));
     await page.fill("#search-input", withoutDiacritics(commune.name));
     const unitOption = page.locator(

@@ -106,16 +106,24 @@ async function start() {
     await show();
   }
   let lastDetail: Awaited<ReturnType<typeof village>> | undefined;
+  // Each fly-to opens its village when the map settles, unless a newer focus
+  // or a closed popup has superseded it: a late moveend (a popup's own autopan,
+  // a previous flight) must not reopen what the user just closed.
+  let focusToken = 0;
   map.on("popupclose", () => {
     openVillageCode = undefined;
     lastDetail = undefined;
+    focusToken++;
   });
 
   function focusVillage(v: Village, moveFocus = false) {
     if (v.lat === null || v.lon === null) return;
     const target = L.latLng(v.lat, v.lon);
     const zoom = Math.max(map.getZoom(), VILLAGE_ZOOM);
-    map.once("moveend", () => void openVillage(v, moveFocus));
+    const token = ++focusToken;
+    map.once("moveend", () => {
+      if (token === focusToken) void openVillage(v, moveFocus);
+    });
     if (reducedMotion()) map.setView(target, zoom, { animate: false });
     else map.flyTo(target, zoom, { duration: 0.8 });
   }

@@ -1,5 +1,4 @@
 import type { Progress } from "./api.ts";
-import { operatorColor } from "./map/style.ts";
 
 // Operator names and their order come from the progress figures, the one
 // place the read API lists every operator.
@@ -13,8 +12,6 @@ export const operators = (): Progress["by_operator"] => known;
 
 export const operatorName = (id: string): string => known.find((o) => o.operator_id === id)?.name ?? id;
 
-export const colorOf = (id: string): string =>
-  operatorColor(
-    id,
-    known.map((o) => o.operator_id),
-  );
+// An operator the figures do not list yet (a station just imported) is drawn
+// in neutral grey until the next progress read names it.
+export const colorOf = (id: string): string => known.find((o) => o.operator_id === id)?.color ?? "#6b7280";

@@ -128,6 +128,10 @@ export const ProblemSchema = z
         }),
       )
       .optional(),
+    allowed: z
+      .array(z.string())
+      .optional()
+      .openapi({ description: "On a refused lifecycle move: the states the station may move to next" }),
   })
   .openapi("Problem", { description: "RFC 9457 problem details" });
 

@@ -1,10 +1,11 @@
 import { and, eq, inArray, type SQL, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
-import type { CoverageLevel, StationStatus, Tech } from "../../schema/tables.ts";
+import type { CoverageLevel, CoverageSource, StationStatus, Tech } from "../../schema/tables.ts";
 import { coverage, coverage_digests, settings, stations, village_events, villages } from "../../schema/tables.ts";
 import {
   type ComputedClaim,
   type CoverageConfig,
+  claimsDigest,
   DEFAULT_COVERAGE_CONFIG,
   effectiveClaims,
   maxRangeMeters,
@@ -82,35 +83,65 @@ const villageColumns = {
   best_tech: villages.best_tech,
 };
 
+// As SQLite's own JSON (see packedRows): a bulk import or a full recompute
+// may read back hundreds of thousands of claims.
 async function claimsOf(db: Db, codes: string[]): Promise<ClaimRow[]> {
+  const c = coverage;
   const parts = chunks(codes, CLAIMS_READ_CHUNK).map((part) =>
     db
-      .select()
+      .select({
+        rows: sql<string>`json_group_array(json_array(${c.village_code}, ${c.operator_id}, ${c.tech}, ${c.source}, ${c.level}, ${c.effective}, ${c.station_id}, ${c.distance_m}, ${c.measurement_id}, ${c.verified_at}, ${c.updated_at}))`,
+      })
       .from(coverage)
       .where(sql`${coverage.village_code} IN (SELECT value FROM json_each(${JSON.stringify(part)}))`),
   );
   const [first, ...rest] = parts;
   if (!first) return [];
-  return (await db.batch([first, ...rest])).flat();
-}
-
-// A village's computed claims in a few bytes: what the engine wrote is kept in
-// coverage_digests, so that a full recompute rewrites only the villages whose
-// fresh claims differ (cyrb53: 53 bits, collisions out of practical reach).
-export function claimsDigest(claims: ComputedClaim[]): string {
-  let h1 = 0xdeadbeef;
-  let h2 = 0x41c6ce57;
-  const feed = (text: string) => {
-    for (let i = 0; i < text.length; i++) {
-      const ch = text.charCodeAt(i);
-      h1 = Math.imul(h1 ^ ch, 2654435761);
-      h2 = Math.imul(h2 ^ ch, 1597334677);
+  const out: ClaimRow[] = [];
+  for (const [r] of await db.batch([first, ...rest])) {
+    type Packed = [
+      string,
+      string,
+      Tech,
+      CoverageSource,
+      CoverageLevel,
+      number,
+      string | null,
+      number | null,
+      number | null,
+      string,
+      string,
+    ];
+    for (const row of JSON.parse(r?.rows ?? "[]") as Packed[]) {
+      const [
+        village_code,
+        operator_id,
+        tech,
+        source,
+        level,
+        effective,
+        station_id,
+        distance_m,
+        measurement_id,
+        verified_at,
+        updated_at,
+      ] = row;
+      out.push({
+        village_code,
+        operator_id,
+        tech,
+        source,
+        level,
+        effective: effective === 1,
+        station_id,
+        distance_m,
+        measurement_id,
+        verified_at,
+        updated_at,
+      });
     }
-  };
-  for (const c of claims) feed(`${c.operator_id}|${c.tech}|${c.level}|${c.station_id}|${c.distance_m};`);
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36);
+  }
+  return out;
 }
 
 type Target = { village: VillageState; computed: ComputedClaim[]; digest?: string | null };
@@ -145,8 +176,11 @@ function plan(
   counts: { villages_considered: number; stations_considered: number },
 ): CoveragePlan {
   const existingByVillage = new Map<string, ClaimRow[]>();
-  for (const row of existing)
-    existingByVillage.set(row.village_code, [...(existingByVillage.get(row.village_code) ?? []), row]);
+  for (const row of existing) {
+    const list = existingByVillage.get(row.village_code);
+    if (list) list.push(row);
+    else existingByVillage.set(row.village_code, [row]);
+  }
 
   const rows: ClaimRow[] = [];
   const rewritten: string[] = [];
@@ -156,7 +190,7 @@ function plan(
     const before = existingByVillage.get(v.code) ?? [];
     const previous = new Map(before.filter((r) => r.source === "computed").map((r) => [claimKey(r), r]));
     const fresh: ClaimRow[] = computed.map((c) => {
-      const old = previous.get(claimKey({ ...c, source: "computed" }));
+      const old = previous.get(`${c.village_code}|${c.operator_id}|${c.tech}|computed`);
       const unchanged =
         old && old.level === c.level && old.station_id === c.station_id && old.distance_m === c.distance_m;
       return {
@@ -430,9 +464,10 @@ export async function planFull(
   for (const s of input.changed ?? []) radiating.set(s.id, s);
   const index = new StationIndex(radiatingOnly([...radiating.values()]), input.config);
   const targets: Target[] = [];
-  for (const { digest, ...village } of all.values()) {
-    const computed = index.claimsFor(village);
-    if (digest === null || digest !== claimsDigest(computed)) targets.push({ village, computed, digest });
+  for (const v of all.values()) {
+    if (v.digest !== null && v.digest === index.digestFor(v)) continue;
+    const { digest, ...village } = v;
+    targets.push({ village, computed: index.claimsFor(village), digest });
   }
   const existing = await claimsOf(
     db,

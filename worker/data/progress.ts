@@ -89,6 +89,7 @@ export async function progressFor(db: Db, unit: Unit, now: Date) {
     return {
       operator_id: op.id,
       name: op.name,
+      color: op.color,
       villages_covered: byOperator.find((r) => r.operator_id === op.id)?.n ?? 0,
       stations_total: rows.filter((r) => r.status !== "decommissioned").reduce((s, r) => s + r.n, 0),
       stations_on_air: rows.filter((r) => r.status === "on_air").reduce((s, r) => s + r.n, 0),

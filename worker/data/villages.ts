@@ -107,9 +107,10 @@ export async function* allVillages(
 const DAY_MS = 86_400_000;
 
 export async function villageDetail(db: Db, code: string, today: string, now: Date) {
-  const [row] = await baseQuery(db).where(eq(villages.code, code));
-  if (!row) throw notFound("village", code);
-  const [claimRows, commitmentRows, history] = await Promise.all([
+  // All four at once: each is a round trip to D1, and none needs another's
+  // answer (for an unknown village the other three simply find nothing).
+  const [[row], claimRows, commitmentRows, history] = await Promise.all([
+    baseQuery(db).where(eq(villages.code, code)),
     db
       .select({
         claim: getTableColumns(coverage),
@@ -133,6 +134,7 @@ export async function villageDetail(db: Db, code: string, today: string, now: Da
       .orderBy(desc(village_events.at), desc(village_events.id))
       .limit(50),
   ]);
+  if (!row) throw notFound("village", code);
 
   const claims = claimRows.map(({ claim, station }) => {
     const { village_code: _v, ...rest } = claim;

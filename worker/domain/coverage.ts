@@ -62,20 +62,23 @@ const MAX_CELLS = 4_000_000;
 // Degrees to half-angles in radians, for the lower bound only (the exact
 // distance keeps distanceMeters()'s own arithmetic).
 const HALF_RADIAN = Math.PI / 360;
-// Cells are a third of the longest reach: the stations that may reach a
-// village lie within three cells of its own, in a 7 × 7 block that covers
-// less ground than three cells of the full reach would.
-const CELL_DIVISIONS = 3;
-// Row and column offsets, flattened, nearest first.
-const NEIGHBOURS = Array.from({ length: (2 * CELL_DIVISIONS + 1) ** 2 }, (_, k) => [
-  Math.floor(k / (2 * CELL_DIVISIONS + 1)) - CELL_DIVISIONS,
-  (k % (2 * CELL_DIVISIONS + 1)) - CELL_DIVISIONS,
-])
-  .sort(([a = 0, b = 0], [c = 0, d = 0]) => a * a + b * b - (c * c + d * d))
-  .flat();
+// Cells are a sixth of the longest reach: the stations that may reach a
+// village lie within six cells of its own. Each row of cells searched is one
+// run of stations (they are sorted by cell), as wide as a disc of that
+// radius allows with a cell to spare: a station in a cell |di| rows and |dj|
+// columns away is at least (|di| − 1) and (|dj| − 1) cells away along each
+// axis, and both together bound the distance from below.
+const CELL_DIVISIONS = 6;
+// Row offsets, nearest first, each with the column offset it spans.
+const ROW_SPANS = Array.from({ length: 2 * CELL_DIVISIONS + 1 }, (_, k) => k - CELL_DIVISIONS)
+  .sort((a, b) => Math.abs(a) - Math.abs(b))
+  .flatMap((di) => {
+    const gap = Math.max(Math.abs(di) - 1, 0);
+    return [di, Math.floor(Math.sqrt(CELL_DIVISIONS ** 2 - gap ** 2)) + 1];
+  });
 
 // Stations on air bucketed in cells, so that the stations reaching a village
-// are all in a block of cells around its own (see CELL_DIVISIONS).
+// are all in the cells around its own (see CELL_DIVISIONS).
 // The answer is the same as scanning every station: a station reaches a
 // village when distanceMeters(station, village) is within its longest range,
 // computed with the very same arithmetic. Station fields live in typed arrays,
@@ -110,6 +113,9 @@ export class StationIndex {
   private readonly from: Int32Array;
   // Slots in the order claims are listed: by operator id, then technology.
   private readonly order: number[];
+  // Hashes of each operator id and station id, for digestFor().
+  private readonly operatorHash: number[];
+  private readonly idHash: Uint32Array;
 
   constructor(stations: Iterable<StationForCoverage>, config: CoverageConfig = DEFAULT_COVERAGE_CONFIG) {
     this.range = TECHS.map((t) => config.ranges_km[t] * 1000);
@@ -184,31 +190,34 @@ export class StationIndex {
     this.rank = new Uint8Array(slots);
     this.dist = new Float64Array(slots);
     this.from = new Int32Array(slots);
+    this.operatorHash = this.operators.map(textHash);
+    this.idHash = Uint32Array.from(this.stations, (s) => textHash(s.id));
     this.order = [...this.operators.keys()]
       .sort((a, b) => ((this.operators[a] as string) < (this.operators[b] as string) ? -1 : 1))
       .flatMap((op) => TECHS.map((_, t) => op * TECHS.length + t));
   }
 
-  // The strongest claim per operator × technology for one village, ordered by
-  // operator and technology.
-  claimsFor(v: VillagePoint): ComputedClaim[] {
-    if (v.lat === null || v.lon === null || this.stations.length === 0) return [];
+  // Finds the strongest claim per operator × technology slot for one village.
+  private fill(v: VillagePoint): void {
     const { lat, lon, cos, reach, reachAngle, op, techs, range, good, rank, dist, from } = this;
     rank.fill(0);
+    if (v.lat === null || v.lon === null || this.stations.length === 0) return;
     const vLat = v.lat;
     const vLon = v.lon;
     const cosV = Math.cos(toRad(vLat));
     const i0 = Math.floor(vLat / this.cellLat) - this.minRow;
     const j0 = Math.floor(vLon / this.cellLon) - this.minCol;
     const { rows, cols, cellStart } = this;
-    // The village's own cell first, then outwards: the nearest stations set
+    // The village's own row first, then outwards: the nearest stations set
     // the bar that rules out the farther ones.
-    for (let k = 0; k < NEIGHBOURS.length; k += 2) {
-      const i = i0 + (NEIGHBOURS[k] as number);
-      const j = j0 + (NEIGHBOURS[k + 1] as number);
-      if (i >= 0 && i < rows && j >= 0 && j < cols) {
-        const end = cellStart[i * cols + j + 1] as number;
-        for (let n = cellStart[i * cols + j] as number; n < end; n++) {
+    for (let k = 0; k < ROW_SPANS.length; k += 2) {
+      const i = i0 + (ROW_SPANS[k] as number);
+      const span = ROW_SPANS[k + 1] as number;
+      const first = Math.max(0, j0 - span);
+      const last = Math.min(cols - 1, j0 + span);
+      if (i >= 0 && i < rows && first <= last) {
+        const end = cellStart[i * cols + last + 1] as number;
+        for (let n = cellStart[i * cols + first] as number; n < end; n++) {
           // A lower bound of distanceMeters(s, v) without trigonometry
           // (sin x ≥ x − x³/6, asin z ≥ z) rules out most stations: those
           // out of reach, and those that cannot beat the claims found so far.
@@ -266,6 +275,13 @@ export class StationIndex {
         }
       }
     }
+  }
+
+  // The strongest claim per operator × technology for one village, ordered by
+  // operator and technology.
+  claimsFor(v: VillagePoint): ComputedClaim[] {
+    this.fill(v);
+    const { rank, dist, from } = this;
     const out: ComputedClaim[] = [];
     for (const slot of this.order) {
       const r = rank[slot] as number;
@@ -282,6 +298,75 @@ export class StationIndex {
     }
     return out;
   }
+
+  // claimsDigest(claimsFor(v)), without making the claims: a full recompute
+  // needs the claims only of the villages whose digest changed.
+  digestFor(v: VillagePoint): string {
+    this.fill(v);
+    const { rank, dist, from } = this;
+    const h = digestStart();
+    for (const slot of this.order) {
+      const r = rank[slot] as number;
+      if (r === 0) continue;
+      const s = from[slot] as number;
+      digestClaim(
+        h,
+        this.operatorHash[Math.floor(slot / TECHS.length)] as number,
+        slot % TECHS.length,
+        r,
+        dist[slot] as number,
+        this.idHash[s] as number,
+      );
+    }
+    return digestEnd(h);
+  }
+}
+
+// A village's computed claims in a few bytes, so that what the engine wrote
+// can be compared with a fresh computation without reading the claims back:
+// two 32-bit lanes mixed as cyrb53 does, over each claim's operator,
+// technology, level, distance and station (53 bits; a collision between a
+// village's old and new claims is out of practical reach).
+type Digest = [number, number];
+const digestStart = (): Digest => [0xdeadbeef, 0x41c6ce57];
+
+function digestMix(h: Digest, n: number): void {
+  h[0] = Math.imul(h[0] ^ n, 2654435761);
+  h[1] = Math.imul(h[1] ^ n, 1597334677);
+}
+
+function digestClaim(h: Digest, operator: number, tech: number, rank: number, distance: number, station: number): void {
+  digestMix(h, operator);
+  digestMix(h, tech * 4 + rank);
+  digestMix(h, distance);
+  digestMix(h, station);
+}
+
+function digestEnd([a, b]: Digest): string {
+  const h1 = Math.imul(a ^ (a >>> 16), 2246822507) ^ Math.imul(b ^ (b >>> 13), 3266489909);
+  const h2 = Math.imul(b ^ (b >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36);
+}
+
+export function textHash(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+export function claimsDigest(claims: ComputedClaim[]): string {
+  const h = digestStart();
+  for (const c of claims) {
+    digestClaim(
+      h,
+      textHash(c.operator_id),
+      TECHS.indexOf(c.tech),
+      c.level === "good" ? 3 : 2,
+      c.distance_m,
+      textHash(c.station_id),
+    );
+  }
+  return digestEnd(h);
 }
 
 // The strongest claim per village × operator × technology from stations on air.

@@ -68,12 +68,3 @@ export function stationStyle(status: StationStatus, operatorColor: string): Circ
       return { radius: 5, color: operatorColor, weight: 2, fillColor: "#ffffff", fillOpacity: 0.85, dashArray: "3 2" };
   }
 }
-
-// Until the API exposes each operator's brand colour (the operators table has
-// one), operators take colours in the order the progress figures list them.
-const OPERATOR_PALETTE = ["#d0021b", "#0079c1", "#23408e", "#e87722", "#2e8b22", "#8e44ad", "#00838f"];
-
-export function operatorColor(operatorId: string, order: readonly string[]): string {
-  const index = order.indexOf(operatorId);
-  return OPERATOR_PALETTE[(index < 0 ? order.length : index) % OPERATOR_PALETTE.length] as string;
-}

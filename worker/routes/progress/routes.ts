@@ -43,6 +43,7 @@ export const ProgressSchema = z
       z.object({
         operator_id: z.string(),
         name: z.string(),
+        color: z.string().openapi({ description: "Brand colour for maps and charts" }),
         villages_covered: z.number().int(),
         stations_total: z.number().int(),
         stations_on_air: z.number().int(),
