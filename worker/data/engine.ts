@@ -164,8 +164,9 @@ function sameRow(a: ClaimRow, b: ClaimRow): boolean {
 }
 
 // Brings the stored claims and village states in line with the fresh computed
-// claims of the given villages, writing only what differs: a village whose
-// claims, effective flags and state are unchanged is not touched. Nothing is
+// claims of the given villages, writing only what differs: the claims whose
+// level, station, distance, dates or effective flag changed, and the villages
+// whose state did. Nothing is
 // executed here: callers batch these statements with their own change so the
 // whole thing is atomic.
 function plan(
@@ -182,8 +183,8 @@ function plan(
     else existingByVillage.set(row.village_code, [row]);
   }
 
-  const rows: ClaimRow[] = [];
-  const rewritten: string[] = [];
+  const inserted: ClaimRow[] = [];
+  const removed: ClaimRow[] = [];
   const digests: Array<{ code: string; digest: string }> = [];
   const changes: VillageChange[] = [];
   for (const { village: v, computed, digest } of targets) {
@@ -210,17 +211,18 @@ function plan(
     const all = [...fresh, ...before.filter((r) => r.source !== "computed")];
     const winners = new Set(effectiveClaims(all));
     const after = all.map((r) => ({ ...r, effective: winners.has(r) }));
+    // Only the rows that differ are deleted and inserted again: each write
+    // to coverage runs the tally and digest triggers.
     const stored = new Map(before.map((r) => [claimKey(r), r]));
-    const same =
-      after.length === before.length &&
-      after.every((r) => {
-        const b = stored.get(claimKey(r));
-        return b !== undefined && sameRow(r, b);
-      });
-    if (!same) {
-      rewritten.push(v.code);
-      rows.push(...after);
+    const kept = new Set<string>();
+    for (const r of after) {
+      const key = claimKey(r);
+      const b = stored.get(key);
+      if (b !== undefined && sameRow(r, b)) kept.add(key);
+      else inserted.push(r);
     }
+    for (const [key, b] of stored) if (!kept.has(key)) removed.push(b);
+    const same = kept.size === after.length && kept.size === before.length;
     const state = villageCoverage(all, v.lat !== null && v.lon !== null);
     const stateChanged = state.coverage_state !== v.coverage_state || state.best_tech !== v.best_tech;
     if (stateChanged) {
@@ -241,14 +243,17 @@ function plan(
   }
 
   const statements: BatchItem<"sqlite">[] = [];
-  for (const part of chunks(rewritten)) {
+  for (const part of chunks(removed)) {
+    const keys = JSON.stringify(part.map((r) => [r.village_code, r.operator_id, r.tech, r.source]));
     statements.push(
       db
         .delete(coverage)
-        .where(sql`${coverage.village_code} IN (SELECT value FROM json_each(${JSON.stringify(part)}))`),
+        .where(
+          sql`(${coverage.village_code}, ${coverage.operator_id}, ${coverage.tech}, ${coverage.source}) IN (SELECT value->>0, value->>1, value->>2, value->>3 FROM json_each(${keys}))`,
+        ),
     );
   }
-  for (const part of chunks(rows)) {
+  for (const part of chunks(inserted)) {
     statements.push(insertCoverageRows(db, part));
   }
   for (const part of chunks(changes)) {
