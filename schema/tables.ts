@@ -268,6 +268,15 @@ export const unit_station_tallies = sqliteTable(
   (t) => [primaryKey({ columns: [t.era, t.code, t.operator_id, t.status] })],
 );
 
+// One row whose version changes (to a random value) with every write to the
+// tables public reads show (triggers of migration 0009_data_version_triggers): the public read
+// cache (worker/middleware/cache.ts) serves a stored answer, or 304, only
+// while the version it was computed at is still current.
+export const data_version = sqliteTable("data_version", {
+  id: integer().primaryKey(),
+  version: integer().notNull(),
+});
+
 export const village_events = sqliteTable(
   "village_events",
   {

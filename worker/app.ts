@@ -3,6 +3,7 @@ import { cors } from "hono/cors";
 import { requestId } from "hono/request-id";
 import type { AppEnv } from "./env.ts";
 import { ApiError, fromZodError, onError, problemResponse } from "./errors.ts";
+import { publicCache } from "./middleware/cache.ts";
 import { withDb } from "./middleware/db.ts";
 import { jsonBodyLimit } from "./middleware/limits.ts";
 import { securityHeaders } from "./middleware/security.ts";
@@ -50,6 +51,7 @@ function buildApp() {
   );
   app.use(`${API_BASE}/*`, jsonBodyLimit(`${API_BASE}/import/`));
   app.use(`${API_BASE}/*`, withDb);
+  app.use(`${API_BASE}/*`, publicCache);
 
   const routes = app
     .route(API_BASE, progressRouter)

@@ -15,7 +15,7 @@ import {
 } from "../domain/coverage.ts";
 import { bboxAround, distanceMeters, type LatLon } from "../domain/geo.ts";
 import type { Db } from "../env.ts";
-import { onAirInBox, villageStatesInBox } from "./spatial.ts";
+import { onAirInBox, villageStatesInBox, villagesInBox } from "./spatial.ts";
 
 export const COVERAGE_CONFIG_KEY = "coverage_config";
 
@@ -86,14 +86,23 @@ const villageColumns = {
 // As SQLite's own JSON (see packedRows): a bulk import or a full recompute
 // may read back hundreds of thousands of claims.
 async function claimsOf(db: Db, codes: string[]): Promise<ClaimRow[]> {
+  return claimsWhere(
+    db,
+    chunks(codes, CLAIMS_READ_CHUNK).map(
+      (part) => sql`${coverage.village_code} IN (SELECT value FROM json_each(${JSON.stringify(part)}))`,
+    ),
+  );
+}
+
+async function claimsWhere(db: Db, conditions: SQL[]): Promise<ClaimRow[]> {
   const c = coverage;
-  const parts = chunks(codes, CLAIMS_READ_CHUNK).map((part) =>
+  const parts = conditions.map((condition) =>
     db
       .select({
         rows: sql<string>`json_group_array(json_array(${c.village_code}, ${c.operator_id}, ${c.tech}, ${c.source}, ${c.level}, ${c.effective}, ${c.station_id}, ${c.distance_m}, ${c.measurement_id}, ${c.verified_at}, ${c.updated_at}))`,
       })
       .from(coverage)
-      .where(sql`${coverage.village_code} IN (SELECT value FROM json_each(${JSON.stringify(part)}))`),
+      .where(condition),
   );
   const [first, ...rest] = parts;
   if (!first) return [];
@@ -362,25 +371,29 @@ export async function planAround(
   const reach = maxRangeMeters(input.config);
   const found = new Map<string, VillageState>();
   const nearby = new Map<string, StationForCoverage>();
+  const claims = new Map<string, ClaimRow>();
   for (const center of input.centers) {
     // Villages lie within `reach` of a center and stations reaching them within
     // `reach` of the villages; the margin absorbs the box's latitude distortion.
-    const [rows, reaching] = await Promise.all([
-      villageStatesInBox(db, bboxAround(center, reach)),
+    // The claims of every village in the box come in the same round trip.
+    const box = bboxAround(center, reach);
+    const [rows, reaching, stored] = await Promise.all([
+      villageStatesInBox(db, box),
       onAirInBox(db, bboxAround(center, reach * 2.1)),
+      claimsWhere(db, [
+        sql`${coverage.village_code} IN (SELECT ${villages.code} FROM ${villages} WHERE ${villagesInBox(box)})`,
+      ]),
     ]);
     for (const v of rows) {
       if (v.lat !== null && v.lon !== null && distanceMeters(center, v as LatLon) <= reach) found.set(v.code, v);
     }
     for (const s of reaching) nearby.set(s.id, s);
+    for (const c of stored) claims.set(claimKey(c), c);
   }
   const targets = [...found.values()];
   for (const s of input.changed) nearby.set(s.id, s);
   const radiating = radiatingOnly([...nearby.values()]);
-  const existing = await claimsOf(
-    db,
-    targets.map((t) => t.code),
-  );
+  const existing = [...claims.values()].filter((c) => found.has(c.village_code));
   return plan(db, targetsOf(targets, new StationIndex(radiating, input.config)), existing, input.cause, {
     villages_considered: targets.length,
     stations_considered: radiating.length,
