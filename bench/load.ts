@@ -13,7 +13,7 @@ import Papa from "papaparse";
 import { generateNational, NATIONAL_STATIONS, NATIONAL_VILLAGES } from "../demo/national.ts";
 import { demoStatements } from "../demo/sql.ts";
 import { ROOT, runWrangler } from "../scripts/lib/wrangler.ts";
-import { BENCH_DATA_DIR, BENCH_DIR, startServer } from "./lib/server.ts";
+import { BENCH_DATA_DIR, BENCH_DIR, migrate, startServer } from "./lib/server.ts";
 
 export const LOAD_REPORT = join(BENCH_DATA_DIR, "load.json");
 const local = ["--local", "--persist-to", BENCH_DIR];
@@ -91,7 +91,7 @@ async function main() {
   );
 
   console.log(`Preparing the local D1 in ${BENCH_DIR}…`);
-  await runWrangler(["d1", "migrations", "apply", "DB", ...local], { capture: true });
+  await migrate(BENCH_DIR);
   await runWrangler(["d1", "execute", "DB", ...local, "--file", unitsFile], { capture: true });
   const token = await createAdminToken();
   writeFileSync(join(BENCH_DATA_DIR, "token"), token);

@@ -9,7 +9,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { BENCH_DATA_DIR, BENCH_DIR } from "./lib/server.ts";
+import { BENCH_DATA_DIR, BENCH_DIR, migrate } from "./lib/server.ts";
 import { LOAD_REPORT, type LoadReport } from "./load.ts";
 import { importSection } from "./sections/import.ts";
 import { mapSection } from "./sections/map.ts";
@@ -45,6 +45,7 @@ if (!existsSync(LOAD_REPORT)) {
   process.exit(1);
 }
 const load = JSON.parse(readFileSync(LOAD_REPORT, "utf8")) as LoadReport;
+await migrate(BENCH_DIR);
 
 const machine = {
   cpus: cpus().length,

@@ -26,6 +26,12 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
 }
 let bundled: Promise<void> | undefined;
 
+// A database loaded by an earlier version of the code is brought up to the
+// current schema before it is served, as a deployment would be.
+export async function migrate(persistTo: string): Promise<void> {
+  await runWrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", persistTo], { capture: true });
+}
+
 // The worker as `wrangler deploy` would bundle it, served from a copy of
 // wrangler.toml and of the built front end: `wrangler dev` on the sources
 // restarts the worker whenever anyone edits a file or rebuilds dist/web, in

@@ -277,13 +277,31 @@ dòng",${at(2).lat},${at(2).lon},2G;3G,,permitted,`,
     expect(await fullRecomputeChanges()).toEqual([]);
   });
 
-  it("recomputes the whole province in one pass for a large file, as a full recompute would", async () => {
+  it("recomputes a large file's neighbourhoods, as a full recompute would", async () => {
     const lines = Array.from({ length: 30 }, (_, i) => {
       const p = { lat: 22.5 + i * 3.7 * KM_LAT, lon: 104.9 + (i % 3) * 0.01 };
       return `mobifone,BIG-${i},,${p.lat},${p.lon},2g,,${i % 2 === 0 ? "on_air" : "planned"},`;
     });
     const res = await post("stations", csv([STATION_HEADER, ...lines]), "text/csv");
     expect(await res.json()).toMatchObject({ created: 30 });
+    expect(await fullRecomputeChanges()).toEqual([]);
+  });
+
+  it("recomputes everything in one pass for a file spread over the country, as a full recompute would", async () => {
+    // 40 places half a degree apart or more: more tiles than neighbourhood
+    // queries are worth, plus one station by the villages.
+    const places = Array.from({ length: 40 }, (_, i) => ({
+      lat: 8.7 + (i % 20) * 0.6,
+      lon: 102.3 + Math.floor(i / 20) * 0.6,
+    }));
+    await insertVillages(places.map((p, i) => villageRow({ code: `FAR-V-${i}`, ...p })));
+    const far = places.map((p, i) => `mobifone,FAR-${i},,${p.lat + 0.01},${p.lon},4g,,on_air,`);
+    const near = `mobifone,FAR-NEAR,,${at(5, 0.5).lat},${at(5, 0.5).lon},4g,,on_air,`;
+    const res = await post("stations", csv([STATION_HEADER, ...far, near]), "text/csv");
+    const body = (await res.json()) as Result;
+    expect(body).toMatchObject({ created: 41 });
+    expect(body.coverage.villages_considered).toBeGreaterThan(grid.length - 1);
+    expect(body.coverage.villages_changed).toBeGreaterThanOrEqual(1);
     expect(await fullRecomputeChanges()).toEqual([]);
   });
 

@@ -13,7 +13,7 @@ import {
   StationIndex,
   villageCoverage,
 } from "../domain/coverage.ts";
-import { bboxAround, distanceMeters, type LatLon } from "../domain/geo.ts";
+import { bboxAroundAll, byTile, expandBox, GridIndex, type LatLon } from "../domain/geo.ts";
 import type { Db } from "../env.ts";
 import { onAirInBox, villageStatesInBox, villagesInBox } from "./spatial.ts";
 
@@ -361,9 +361,24 @@ function targetsOf(villageStates: VillageState[], index: StationIndex): Target[]
   return villageStates.map((village) => ({ village, computed: index.claimsFor(village) }));
 }
 
+// Changed places are read by tiles of this many degrees (about 55 km): one
+// tile's villages, stations and claims in one round trip each.
+const TILE_DEG = 0.5;
+
+// Past this many tiles, one pass over everything (planFull) reads less than
+// a neighbourhood query per tile, and stays well within D1's queries per
+// request.
+const MAX_TILES = 30;
+
+export function fitsNeighbourhoods(points: Array<{ lat: number | null; lon: number | null }>): boolean {
+  const located = points.filter((p): p is LatLon => p.lat !== null && p.lon !== null);
+  return byTile(located, TILE_DEG).length <= MAX_TILES;
+}
+
 // Incremental recompute after stations change: only villages within reach of
 // the stations' old and new positions are touched, and only stations within
-// reach of those villages are read (both through the lat/lon index).
+// reach of those villages are read (through the grid index, per tile of the
+// changed positions).
 export async function planAround(
   db: Db,
   input: { centers: LatLon[]; changed: StationForCoverage[]; config: CoverageConfig; cause: Cause },
@@ -372,20 +387,21 @@ export async function planAround(
   const found = new Map<string, VillageState>();
   const nearby = new Map<string, StationForCoverage>();
   const claims = new Map<string, ClaimRow>();
-  for (const center of input.centers) {
+  for (const centers of byTile(input.centers, TILE_DEG)) {
     // Villages lie within `reach` of a center and stations reaching them within
     // `reach` of the villages; the margin absorbs the box's latitude distortion.
     // The claims of every village in the box come in the same round trip.
-    const box = bboxAround(center, reach);
+    const box = bboxAroundAll(centers, reach);
     const [rows, reaching, stored] = await Promise.all([
       villageStatesInBox(db, box),
-      onAirInBox(db, bboxAround(center, reach * 2.1)),
+      onAirInBox(db, expandBox(box, reach * 1.1)),
       claimsWhere(db, [
         sql`${coverage.village_code} IN (SELECT ${villages.code} FROM ${villages} WHERE ${villagesInBox(box)})`,
       ]),
     ]);
+    const near = new GridIndex(centers, 0.05);
     for (const v of rows) {
-      if (v.lat !== null && v.lon !== null && distanceMeters(center, v as LatLon) <= reach) found.set(v.code, v);
+      if (v.lat !== null && v.lon !== null && near.within(v as LatLon, reach).length > 0) found.set(v.code, v);
     }
     for (const s of reaching) nearby.set(s.id, s);
     for (const c of stored) claims.set(claimKey(c), c);
@@ -513,9 +529,9 @@ export async function planVillages(
   for (const v of input.pending ?? []) found.set(v.code, v);
   const targets = [...found.values()];
   const nearby = new Map<string, StationForCoverage>();
-  for (const v of targets) {
-    if (v.lat === null || v.lon === null) continue;
-    for (const s of await onAirInBox(db, bboxAround(v as LatLon, reach * 1.05))) nearby.set(s.id, s);
+  const located = targets.filter((v): v is VillageState & LatLon => v.lat !== null && v.lon !== null);
+  for (const tile of byTile(located, TILE_DEG)) {
+    for (const s of await onAirInBox(db, bboxAroundAll(tile, reach * 1.05))) nearby.set(s.id, s);
   }
   const stored = await claimsOf(
     db,

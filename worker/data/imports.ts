@@ -9,7 +9,15 @@ import { normalizeName } from "../domain/text.ts";
 import type { Db } from "../env.ts";
 import { type AuditEntry, auditInsertMany } from "./audit.ts";
 import { bulkInsert, bulkUpdate, chunked, expectVersions } from "./bulk.ts";
-import { type Cause, type CoveragePlan, planAround, planFull, planVillages, type VillageState } from "./engine.ts";
+import {
+  type Cause,
+  type CoveragePlan,
+  fitsNeighbourhoods,
+  planAround,
+  planFull,
+  planVillages,
+  type VillageState,
+} from "./engine.ts";
 import { PLACEMENT_REACH_M, type UnitColumns } from "./placement.ts";
 import type { Station } from "./stations.ts";
 
@@ -32,10 +40,6 @@ export type ImportPlan = {
   unchanged: number;
   coverage: { villages_considered: number; villages_changed: number };
 };
-
-// Past this many places, one pass over the whole province reads less than a
-// neighbourhood query per place (and stays within D1's per-request queries).
-export const NEIGHBOURHOOD_LIMIT = 25;
 
 type Village = typeof villages.$inferSelect;
 type Located = UnitColumns & LatLon & { code: string };
@@ -308,17 +312,14 @@ export async function planStationImport(db: Db, rows: StationImportRow[], ctx: I
     actor: ctx.actor,
     at: ctx.at,
   };
+  const centers = radiating.flatMap((p) => (p.before && p.moved ? [p.before, p.after] : [p.after]));
+  const changed = radiating.map((p) => forCoverage(p.after));
   const plan =
     radiating.length === 0
       ? emptyPlan()
-      : radiating.length <= NEIGHBOURHOOD_LIMIT
-        ? await planAround(db, {
-            centers: radiating.flatMap((p) => (p.before && p.moved ? [p.before, p.after] : [p.after])),
-            changed: radiating.map((p) => forCoverage(p.after)),
-            config: ctx.config,
-            cause,
-          })
-        : await planFull(db, { config: ctx.config, cause, changed: radiating.map((p) => forCoverage(p.after)) });
+      : fitsNeighbourhoods(centers)
+        ? await planAround(db, { centers, changed, config: ctx.config, cause })
+        : await planFull(db, { config: ctx.config, cause, changed });
 
   const statements: BatchItem<"sqlite">[] = [
     ...expectVersions(
@@ -539,7 +540,7 @@ export async function planVillageImport(db: Db, rows: VillageImportRow[], ctx: I
   const plan =
     placed.length === 0
       ? emptyPlan()
-      : placed.length <= NEIGHBOURHOOD_LIMIT
+      : fitsNeighbourhoods(placed)
         ? await planVillages(db, { codes: [], config: ctx.config, cause, pending: placed })
         : await planFull(db, { config: ctx.config, cause, pending: placed });
 

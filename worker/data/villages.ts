@@ -1,4 +1,4 @@
-import { aliasedTable, and, asc, count, desc, eq, getTableColumns, gt } from "drizzle-orm";
+import { aliasedTable, and, asc, count, desc, eq, getTableColumns, gt, inArray, type SQL } from "drizzle-orm";
 import { commitments, coverage, stations, units, village_events, villages } from "../../schema/tables.ts";
 import { isOverdue } from "../domain/commitments.ts";
 import { evidenceOf } from "../domain/evidence.ts";
@@ -39,6 +39,20 @@ function baseQuery(db: Db) {
 
 type Row = Awaited<ReturnType<ReturnType<typeof baseQuery>["all"]>>[number];
 
+// The page's codes are chosen first, from the filters alone, and only they are
+// joined to their units and commitment: joining first would look up every
+// matching village's names (a viewport can match tens of thousands) to keep a
+// page of them.
+function pageOf(db: Db, where: SQL | undefined, after: string | undefined, limit: number) {
+  const codes = db
+    .select({ code: villages.code })
+    .from(villages)
+    .where(and(where, after ? gt(villages.code, after) : undefined))
+    .orderBy(asc(villages.code))
+    .limit(limit);
+  return baseQuery(db).where(inArray(villages.code, codes)).orderBy(asc(villages.code));
+}
+
 function shape({ evidence_at: evidenceAt, ...row }: Row, today: string, now: Date) {
   const c = row.commitment;
   return {
@@ -67,10 +81,7 @@ export async function listVillages(
 ) {
   const where = villageConditions(filters, unit, now);
   const [rows, [totalRow]] = await Promise.all([
-    baseQuery(db)
-      .where(and(where, page.after ? gt(villages.code, page.after) : undefined))
-      .orderBy(asc(villages.code))
-      .limit(page.limit + 1),
+    pageOf(db, where, page.after, page.limit + 1),
     db.select({ n: count() }).from(villages).where(where),
   ]);
   const hasMore = rows.length > page.limit;
@@ -94,10 +105,7 @@ export async function* allVillages(
   const where = villageConditions(filters, unit, now);
   let after: string | undefined;
   for (;;) {
-    const rows = await baseQuery(db)
-      .where(and(where, after ? gt(villages.code, after) : undefined))
-      .orderBy(asc(villages.code))
-      .limit(2000);
+    const rows = await pageOf(db, where, after, 2000);
     for (const r of rows) yield shape(r, today, now);
     if (rows.length < 2000) return;
     after = rows[rows.length - 1]?.code;

@@ -26,6 +26,43 @@ export function bboxAround(p: LatLon, meters: number): BBox {
   };
 }
 
+// The smallest box holding every point's bboxAround.
+export function bboxAroundAll(points: LatLon[], meters: number): BBox {
+  const all = { minLat: Infinity, maxLat: -Infinity, minLon: Infinity, maxLon: -Infinity };
+  for (const p of points) {
+    const b = bboxAround(p, meters);
+    all.minLat = Math.min(all.minLat, b.minLat);
+    all.maxLat = Math.max(all.maxLat, b.maxLat);
+    all.minLon = Math.min(all.minLon, b.minLon);
+    all.maxLon = Math.max(all.maxLon, b.maxLon);
+  }
+  return all;
+}
+
+export function expandBox(box: BBox, meters: number): BBox {
+  return bboxAroundAll(
+    [
+      { lat: box.minLat, lon: box.minLon },
+      { lat: box.maxLat, lon: box.maxLon },
+    ],
+    meters,
+  );
+}
+
+// Points grouped by the square tile of `tileDeg` degrees they fall in: a bulk
+// change spread over a country becomes a few neighbourhoods, each read with
+// one query, instead of one query per point or a read of everything.
+export function byTile<T extends LatLon>(points: T[], tileDeg: number): T[][] {
+  const tiles = new Map<string, T[]>();
+  for (const p of points) {
+    const key = `${Math.floor(p.lat / tileDeg)}:${Math.floor(p.lon / tileDeg)}`;
+    const tile = tiles.get(key);
+    if (tile) tile.push(p);
+    else tiles.set(key, [p]);
+  }
+  return [...tiles.values()];
+}
+
 // Buckets points in square cells of `cellDeg` degrees so that neighbourhood
 // queries touch a handful of cells instead of every point.
 export class GridIndex<T extends LatLon> {

@@ -1,4 +1,5 @@
 import { env } from "cloudflare:workers";
+import { getTableColumns } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import * as tables from "../../../schema/tables.ts";
 import { planFull } from "../../../worker/data/engine.ts";
@@ -152,13 +153,26 @@ export function stationRow(overrides: Partial<StationInsert> = {}): StationInser
   };
 }
 
+// D1 binds at most 100 parameters per statement, and drizzle binds a
+// parameter for every column a row leaves to its default.
+const rowsPerInsert = (table: typeof tables.villages | typeof tables.stations) =>
+  Math.floor(100 / Object.keys(getTableColumns(table)).length);
+
 export async function insertVillages(rows: VillageInsert[]) {
-  await testDb().insert(tables.villages).values(rows);
+  const n = rowsPerInsert(tables.villages);
+  for (let i = 0; i < rows.length; i += n)
+    await testDb()
+      .insert(tables.villages)
+      .values(rows.slice(i, i + n));
   return rows;
 }
 
 export async function insertStations(rows: StationInsert[]) {
-  await testDb().insert(tables.stations).values(rows);
+  const n = rowsPerInsert(tables.stations);
+  for (let i = 0; i < rows.length; i += n)
+    await testDb()
+      .insert(tables.stations)
+      .values(rows.slice(i, i + n));
   return rows;
 }
 
