@@ -18,6 +18,7 @@ import { readsSection } from "./sections/reads.ts";
 import type { Section } from "./sections/section.ts";
 import { sizeSection } from "./sections/size.ts";
 import { writesSection } from "./sections/writes.ts";
+import { type Results, targetsTable } from "./targets.ts";
 
 const SECTIONS: Record<string, Section> = {
   reads: readsSection,
@@ -60,19 +61,27 @@ if ((machine.load_before[0] ?? 0) > machine.cpus) {
   console.log("  (the machine is busy with other work: latencies will read high)");
 }
 
-const results: Record<string, unknown> = { machine, load };
+// Sections not run this time keep their last figures, so that `--only` runs
+// add up to one report.
+const out = join(BENCH_DATA_DIR, "results.json");
+const previous = existsSync(out) ? (JSON.parse(readFileSync(out, "utf8")) as Record<string, unknown>) : {};
+const results: Record<string, unknown> = { ...previous, machine, load };
+const measuredAt = { ...(previous.measured_at as Record<string, string> | undefined) };
 for (const name of only) {
   console.log(`\n== ${name}`);
   const section = SECTIONS[name] as Section;
   try {
     results[name] = await section({ runs, load, log: (line) => console.log(line) });
+    measuredAt[name] = new Date().toISOString();
   } catch (err) {
     console.log(`  ${name} failed: ${(err as Error).stack ?? err}`);
     results[name] = { error: String(err) };
   }
 }
+results.measured_at = measuredAt;
 results.load_after = loadavg();
-const out = join(BENCH_DATA_DIR, "results.json");
 writeFileSync(out, JSON.stringify(results, null, 2));
+console.log("\n== targets (issue 5), from the latest run of each section");
+console.log(targetsTable(results as Results));
 console.log(`\nAll figures: ${out}`);
 process.exit(0);

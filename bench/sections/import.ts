@@ -6,6 +6,7 @@ import { generateNational } from "../../demo/national.ts";
 import { rng } from "../../demo/random.ts";
 import { BENCH_DATA_DIR, startServer } from "../lib/server.ts";
 import { int, table } from "../lib/stats.ts";
+import type { LoadReport } from "../load.ts";
 import { runImport } from "../load.ts";
 import type { Section } from "./section.ts";
 import { adminToken, SCRATCH_DIR, scratchCopy } from "./writes.ts";
@@ -36,14 +37,19 @@ function newVillages(): string {
   return file;
 }
 
-export const importSection: Section = async ({ load, log }) => {
+export type ImportResult = {
+  into_loaded: { rows: number; seconds: number; api_per_second: number | null };
+  initial_load: LoadReport;
+};
+
+export const importSection: Section = async ({ load, log }): Promise<ImportResult> => {
   const file = newVillages();
   scratchCopy();
   const server = await startServer(SCRATCH_DIR, "import");
   try {
     log(`  importing ${int(NEW_VILLAGES)} new villages into the loaded country (npm run import)…`);
     const run = await runImport("villages", file, server.url, adminToken());
-    const result = {
+    const result: ImportResult = {
       into_loaded: { rows: NEW_VILLAGES, seconds: run.seconds, api_per_second: run.api_per_second },
       initial_load: load,
     };

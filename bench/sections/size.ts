@@ -19,7 +19,12 @@ function scriptsOf(page: string): string[] {
 
 const gz = (file: string) => gzipSync(readFileSync(join(DIST, file))).byteLength;
 
-export const sizeSection: Section = async ({ log }) => {
+export type SizeResult = {
+  pages: Array<{ page: string; files: string[]; raw: number; gzip: number }>;
+  all: { raw: number; gzip: number };
+};
+
+export const sizeSection: Section = async ({ log }): Promise<SizeResult> => {
   await build(log);
   const pages = readdirSync(DIST).filter((f) => f.endsWith(".html"));
   const rows = pages.map((page) => {

@@ -176,7 +176,9 @@ type StationPatch = z.infer<typeof StationPatchSchema>;
 async function changeStation(c: Context<AppEnv>, id: string, patch: StationPatch, ifMatch: string | undefined) {
   const actor = currentActor(c);
   const db = c.get("db");
-  const before = await getStationQuery(db, id);
+  // The ranges are read alongside the station, in the same wait, for the
+  // changes that move coverage.
+  const [before, config] = await Promise.all([getStationQuery(db, id), loadCoverageConfig(db)]);
   assertActsFor(actor, before.operator_id);
   assertIfMatch(ifMatch, before.version);
 
@@ -210,7 +212,7 @@ async function changeStation(c: Context<AppEnv>, id: string, patch: StationPatch
     ? await planAround(db, {
         centers: moved ? [before, after] : [after],
         changed: [forCoverage(after)],
-        config: await loadCoverageConfig(db),
+        config,
         cause: { cause: describeChange(before, after), station_id: id, actor: who, at },
       })
     : { statements: [], changes: [] };
