@@ -116,7 +116,7 @@ export const villages = sqliteTable(
     index("villages_latlon").on(t.lat, t.lon),
     // The grid cell (schema/grid.ts) first, then everything a map viewport and
     // the coverage engine read, so both are answered from the index alone.
-    index("villages_cell").on(cellOf(t.lat, t.lon), t.lat, t.lon, t.code, t.coverage_state, t.best_tech),
+    index("villages_cell").on(cellOf(t.lat, t.lon), t.lat, t.lon, t.code, t.coverage_state, t.best_tech, t.evidence_at),
     index("villages_name").on(t.name_normalized),
     index("villages_evidence").on(t.coverage_state, t.evidence_at),
   ],

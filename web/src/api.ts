@@ -2,6 +2,7 @@ import type { z } from "@hono/zod-openapi";
 import { hc, type InferRequestType, type InferResponseType } from "hono/client";
 import type { ProblemSchema } from "../../worker/api/schemas.ts";
 import type { AppType } from "../../worker/app.ts";
+import type { MapVillagesSchema } from "../../worker/routes/map/routes.ts";
 
 // Every request and response shape below is inferred from the worker's route
 // schemas, so a change on the server fails `tsc` here instead of in a browser.
@@ -133,6 +134,34 @@ export async function allStations(filters: StationFilters, signal?: AbortSignal)
     cursor = page.next_cursor ?? undefined;
   } while (cursor);
   return rows;
+}
+
+// What the map draws of a village: the compact rows of GET /map/villages,
+// one request for any number of villages.
+type MapRow = z.infer<typeof MapVillagesSchema>["villages"][number];
+export type MapVillage = Pick<Village, "code" | "coverage_state" | "best_tech"> & {
+  lat: number;
+  lon: number;
+  evidence: Pick<Village["evidence"], "state" | "stale">;
+};
+
+export async function mapVillages(filters: VillageFilters, signal?: AbortSignal): Promise<MapVillage[]> {
+  let res: Awaited<ReturnType<typeof v1.map.villages.$get>>;
+  try {
+    res = await v1.map.villages.$get({ query: compact(filters) }, { init: { signal } });
+  } catch (error) {
+    throw isAbort(error) ? error : networkProblem(error);
+  }
+  if (!res.ok) throw await problemOf(res);
+  const rows = ((await res.json()) as unknown as { villages: MapRow[] }).villages;
+  return rows.map(([code, lat, lon, coverage_state, best_tech, mark]) => ({
+    code,
+    lat,
+    lon,
+    coverage_state,
+    best_tech,
+    evidence: { state: mark === "stale" ? "unverified" : mark, stale: mark === "stale" },
+  }));
 }
 
 export const villagePage = (query: VillageQuery, signal?: AbortSignal) =>

@@ -1,7 +1,7 @@
 import "leaflet/dist/leaflet.css";
 import "./styles.css";
 import L from "leaflet";
-import { isAbort, progress, type Station, type Village, village } from "./api.ts";
+import { isAbort, type MapVillage, progress, type Station, type Village, village } from "./api.ts";
 import { byId, replaceChildren } from "./dom.ts";
 import { setupEvidenceText } from "./i18n/evidence.ts";
 import { onLocaleChange, t } from "./i18n/index.ts";
@@ -185,10 +185,11 @@ async function start() {
 
   const progressPanel = createProgressPanel();
   const table = createRemainingTable((v) => focusVillage(v, true));
-  createSitingLayer(map, store, (code) => villages.drawn().find((v) => v.code === code));
+  // Suggested sites cover villages without signal: the table lists them all.
+  createSitingLayer(map, store, (code) => table.village(code));
   const filters = createFilters(store, () => progressPanel.last()?.by_technology ?? first.by_technology);
 
-  function fitToUnit(state: MapState, drawn: readonly Village[]) {
+  function fitToUnit(state: MapState, drawn: readonly MapVillage[]) {
     const { unit } = state;
     const polygon = unit.era === "2025" && unit.level === "commune" ? boundaries?.communeBounds(unit.code) : undefined;
     boundaries?.highlight(polygon ? unit.code : undefined);

@@ -52,3 +52,14 @@ export function staleCondition(now: Date): SQL {
     lt(villages.evidence_at, evidenceCutoff(now)),
   ) as SQL;
 }
+
+// evidenceOf() as one word per village for the map's compact rows: "stale"
+// is an unverified village whose verification ran out.
+export const MAP_EVIDENCE = ["none", "verified", "unverified", "stale"] as const;
+
+export function evidenceMark(v: { coverage_state: SQL; evidence_at: SQL }, now: Date): SQL {
+  const cutoff = evidenceCutoff(now);
+  return sql`CASE WHEN ${v.coverage_state} NOT IN (${inList(COVERED)}) THEN 'none'
+    WHEN ${v.evidence_at} >= ${cutoff} THEN 'verified'
+    WHEN ${v.evidence_at} IS NULL THEN 'unverified' ELSE 'stale' END`;
+}

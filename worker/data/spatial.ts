@@ -5,6 +5,7 @@ import type { StationForCoverage } from "../domain/coverage.ts";
 import type { BBox } from "../domain/geo.ts";
 import type { Db } from "../env.ts";
 import type { VillageState } from "./engine.ts";
+import { evidenceMark } from "./evidence.ts";
 
 // Reads by place through the grid index (schema/grid.ts): the grid rows a box
 // spans are numbered by a recursive CTE, and each joins one range of the
@@ -77,7 +78,7 @@ const MAP_STRIPE_ROWS = 200;
 // The map's fields of the villages in a box, as JSON array text built by
 // SQLite from the villages_cell index alone: one part per stripe of grid rows,
 // all in one round trip.
-export async function mapRowsInBox(db: Db, box: BBox): Promise<string[]> {
+export async function mapRowsInBox(db: Db, box: BBox, now: Date): Promise<string[]> {
   const g = gridBox(box);
   const reads = [];
   for (let first = g.firstRow; first <= g.lastRow; first += MAP_STRIPE_ROWS) {
@@ -87,7 +88,7 @@ export async function mapRowsInBox(db: Db, box: BBox): Promise<string[]> {
     reads.push(
       db
         .select({
-          rows: sql<string>`json_group_array(json_array(v.code, v.lat, v.lon, v.coverage_state, v.best_tech))`,
+          rows: sql<string>`json_group_array(json_array(v.code, v.lat, v.lon, v.coverage_state, v.best_tech, ${evidenceMark({ coverage_state: sql`v.coverage_state`, evidence_at: sql`v.evidence_at` }, now)}))`,
         })
         .from(
           sql`(WITH RECURSIVE ${gridRows(first, last)} SELECT r FROM grid_rows) AS grid_rows

@@ -2,6 +2,7 @@ import { and, isNotNull, sql } from "drizzle-orm";
 import { villages } from "../../schema/tables.ts";
 import type { Db } from "../env.ts";
 import type { VillageFilters } from "../routes/params.ts";
+import { evidenceMark } from "./evidence.ts";
 import { villageConditions } from "./filters.ts";
 import { mapRowsInBox } from "./spatial.ts";
 import type { Unit } from "./units.ts";
@@ -16,17 +17,26 @@ const onlyBox = (filters: VillageFilters, unit: Unit | undefined) =>
   Object.entries(filters).every(([key, value]) => key === "bbox" || value === undefined);
 
 // The located villages that match, as parts of a JSON array of
-// [code, lat, lon, coverage_state, best_tech] rows, built by SQLite.
-export async function mapRows(db: Db, filters: VillageFilters, unit: Unit | undefined): Promise<string[]> {
-  if (filters.bbox && onlyBox(filters, unit)) return mapRowsInBox(db, filters.bbox);
-  const where = and(villageConditions(filters, unit), isNotNull(villages.lat), isNotNull(villages.lon));
+// [code, lat, lon, coverage_state, best_tech, evidence] rows, built by SQLite.
+export async function mapRows(
+  db: Db,
+  filters: VillageFilters,
+  unit: Unit | undefined,
+  now = new Date(),
+): Promise<string[]> {
+  if (filters.bbox && onlyBox(filters, unit)) return mapRowsInBox(db, filters.bbox, now);
+  const where = and(villageConditions(filters, unit, now), isNotNull(villages.lat), isNotNull(villages.lon));
+  const evidence = evidenceMark(
+    { coverage_state: sql`${villages.coverage_state}`, evidence_at: sql`${villages.evidence_at}` },
+    now,
+  );
   const [range] = await db.select({ last: sql<number | null>`max(rowid)` }).from(villages);
   const reads = [];
   for (let from = 0; from <= (range?.last ?? 0); from += ROWID_SPAN) {
     reads.push(
       db
         .select({
-          rows: sql<string>`json_group_array(json_array(${villages.code}, ${villages.lat}, ${villages.lon}, ${villages.coverage_state}, ${villages.best_tech}))`,
+          rows: sql<string>`json_group_array(json_array(${villages.code}, ${villages.lat}, ${villages.lon}, ${villages.coverage_state}, ${villages.best_tech}, ${evidence}))`,
         })
         .from(villages)
         .where(and(where, sql`${villages}.rowid >= ${from} AND ${villages}.rowid < ${from + ROWID_SPAN}`)),

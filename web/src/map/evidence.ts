@@ -16,7 +16,10 @@ export const STALE_OPACITY = 0.3;
 // Covered villages speak for their proof: verified ones get a dark ring, those
 // whose verification is out of date fade; a claim never checked keeps the
 // plain covered look.
-export function withEvidence(style: CircleMarkerOptions, evidence: Evidence): CircleMarkerOptions {
+export function withEvidence(
+  style: CircleMarkerOptions,
+  evidence: Pick<Evidence, "state" | "stale">,
+): CircleMarkerOptions {
   if (evidence.state === "verified") return { ...style, color: VERIFIED_RING, weight: 2 };
   if (evidence.stale) {
     return {

@@ -1,5 +1,5 @@
 import type { CircleMarkerOptions } from "leaflet";
-import type { CoverageState, StationStatus, Tech, Village } from "../api.ts";
+import type { CoverageState, MapVillage, StationStatus, Tech } from "../api.ts";
 import { withEvidence } from "./evidence.ts";
 
 // Colour carries the meaning on the map, so each class must stay apart for
@@ -22,7 +22,7 @@ export const COVERAGE_STATES = (Object.keys(COVERAGE_ORDER) as CoverageState[]).
   (a, b) => COVERAGE_ORDER[b] - COVERAGE_ORDER[a],
 );
 
-export function villageStyle(v: Pick<Village, "coverage_state" | "best_tech" | "evidence">): CircleMarkerOptions {
+export function villageStyle(v: Pick<MapVillage, "coverage_state" | "best_tech" | "evidence">): CircleMarkerOptions {
   switch (v.coverage_state) {
     case "none":
       return { radius: 8, color: "#ffffff", weight: 2.5, fillColor: NO_SIGNAL_COLOR, fillOpacity: 1 };

@@ -208,5 +208,5 @@ export function createRemainingTable(onShow: (village: Village) => void) {
   }
 
   onLocaleChange(render);
-  return { load, setMapFilters };
+  return { load, setMapFilters, village: (code: string) => rows.find((v) => v.code === code) };
 }

@@ -4,7 +4,7 @@ import { mapRows } from "../../data/villages-map.ts";
 import type { AppEnv } from "../../env.ts";
 import type { mapVillages } from "./routes.ts";
 
-const COLUMNS = ["code", "lat", "lon", "coverage_state", "best_tech"];
+const COLUMNS = ["code", "lat", "lon", "coverage_state", "best_tech", "evidence"];
 
 // SQLite builds the rows' JSON; the answer only strings the parts together.
 export const mapVillagesHandler: RouteHandler<typeof mapVillages, AppEnv> = async (c) => {

@@ -1,6 +1,7 @@
 import { createRoute, type RouteConfig, z } from "@hono/zod-openapi";
 import { COVERAGE_LEVELS, TECHS } from "../../../schema/tables.ts";
 import { jsonContent, problemResponses } from "../../api/schemas.ts";
+import { MAP_EVIDENCE } from "../../data/evidence.ts";
 import { villageFilterQuery } from "../params.ts";
 
 export const MapVillagesSchema = z
@@ -11,8 +12,18 @@ export const MapVillagesSchema = z
       z.literal("lon"),
       z.literal("coverage_state"),
       z.literal("best_tech"),
+      z.literal("evidence"),
     ]),
-    villages: z.array(z.tuple([z.string(), z.number(), z.number(), z.enum(COVERAGE_LEVELS), z.enum(TECHS).nullable()])),
+    villages: z.array(
+      z.tuple([
+        z.string(),
+        z.number(),
+        z.number(),
+        z.enum(COVERAGE_LEVELS),
+        z.enum(TECHS).nullable(),
+        z.enum(MAP_EVIDENCE),
+      ]),
+    ),
   })
   .openapi("MapVillages");
 

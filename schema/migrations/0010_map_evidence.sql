@@ -1,0 +1,2 @@
+DROP INDEX `villages_cell`;--> statement-breakpoint
+CREATE INDEX `villages_cell` ON `villages` ((CAST(("lat" + 90) * 200 AS INTEGER) * 131072 + CAST(("lon" + 180) * 200 AS INTEGER)),`lat`,`lon`,`code`,`coverage_state`,`best_tech`,`evidence_at`);
