@@ -60,7 +60,8 @@ describe("the map", () => {
 
   test("an API failure shows a designed error state, and retry recovers", async () => {
     const page = await fresh();
-    const failing = "**/api/v1/villages?**";
+    // The map's villages and the table's list both fail.
+    const failing = (url: URL) => /\/api\/v1\/(map\/)?villages$/.test(url.pathname);
     await page.route(failing, (route) =>
       route.fulfill({
         status: 503,

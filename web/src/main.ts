@@ -136,6 +136,15 @@ async function start() {
       .openOn(map);
   }
 
+  // The unit's figures are asked for while the boundaries load and draw: the
+  // villages wait for both.
+  const initialCode =
+    new URLSearchParams(location.search).get("unit") ??
+    document.querySelector<HTMLMetaElement>('meta[name="phu-song:unit"]')?.content ??
+    "";
+  const firstProgress = progress(initialCode);
+  firstProgress.catch(() => undefined);
+
   // ---- layers
   try {
     boundaries = await addBoundaries(map, (feature, at) => {
@@ -159,13 +168,9 @@ async function start() {
   const stations = createStationsLayer(map, colorOf, openStation);
 
   // ---- state
-  const initialCode =
-    new URLSearchParams(location.search).get("unit") ??
-    document.querySelector<HTMLMetaElement>('meta[name="phu-song:unit"]')?.content ??
-    "";
   let first: Awaited<ReturnType<typeof progress>>;
   try {
-    first = await progress(initialCode);
+    first = await firstProgress;
   } catch (error) {
     setMapState(
       "error",
@@ -228,7 +233,6 @@ async function start() {
     legend.showStations(true);
     try {
       await stations.load(stationFilters(state), state.status === "decommissioned");
-      villages.raise();
     } catch (error) {
       if (!isAbort(error))
         setMapState(
@@ -285,9 +289,9 @@ async function start() {
     unit: (u) => void filters.show(toSelected(u)),
   });
 
-  const pagePoint = (marker: L.CircleMarker | undefined) => {
-    if (!marker) return null;
-    const point = map.latLngToContainerPoint(marker.getLatLng());
+  const pagePoint = (at: L.LatLng | undefined) => {
+    if (!at) return null;
+    const point = map.latLngToContainerPoint(at);
     const box = mapEl.getBoundingClientRect();
     return { x: box.left + point.x, y: box.top + point.y };
   };
@@ -317,10 +321,10 @@ async function start() {
       },
       // Where a drawn village or station is on the page, so a test can click the canvas.
       markerPoint(code: string) {
-        return pagePoint(villages.marker(code));
+        return pagePoint(villages.latLng(code));
       },
       stationPoint(id: string) {
-        return pagePoint(stations.marker(id));
+        return pagePoint(stations.marker(id)?.getLatLng());
       },
     }),
   });
