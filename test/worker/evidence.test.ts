@@ -167,6 +167,32 @@ describe("filters and figures", () => {
     expect(p.villages_verified).toBeGreaterThan(0);
   });
 
+  it("the map's rows carry each village's evidence, as its detail states it", async () => {
+    const verified = await coveredVillage();
+    await measure(verified, { measured_at: daysAgo(2) });
+    const stale = await coveredVillage();
+    await measure(stale, { measured_at: daysAgo(EVIDENCE_WINDOW_DAYS + 5) });
+    const unverified = await coveredVillage();
+    const none = await uncoveredVillage();
+    const rows = (
+      await getJson<{ columns: string[]; villages: Array<[string, number, number, string, string | null, string]> }>(
+        "/api/v1/map/villages?unit=99",
+      )
+    ).body;
+    expect(rows.columns.at(-1)).toBe("evidence");
+    const mark = new Map(rows.villages.map((r) => [r[0], r[5]]));
+    expect([verified, stale, unverified, none].map((v) => mark.get(v.code))).toEqual([
+      "verified",
+      "stale",
+      "unverified",
+      "none",
+    ]);
+    for (const [code, m] of mark) {
+      const e = await evidenceOf(code);
+      expect(m).toBe(e.stale ? "stale" : e.state);
+    }
+  });
+
   it("exports carry the evidence too", async () => {
     const res = await send({ method: "GET", path: "/api/v1/export/villages.csv?unit=99&evidence=verified" }, {});
     const [header, ...lines] = (await res.text())
