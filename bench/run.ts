@@ -3,7 +3,7 @@
 // local D1, as `npm start` serves the demo), and prints for each figure the
 // median and p95 over repeated runs, with the ratios the targets are set in.
 //
-// Run: npm run bench [-- --runs 30] [-- --only reads,writes,postgis,import,map,size]
+// Run: npm run bench [-- --runs 30] [-- --only reads,spatial,writes,postgis,import,map,size]
 
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
@@ -17,11 +17,13 @@ import { postgisSection } from "./sections/postgis.ts";
 import { readsSection } from "./sections/reads.ts";
 import type { Section } from "./sections/section.ts";
 import { sizeSection } from "./sections/size.ts";
+import { spatialSection } from "./sections/spatial.ts";
 import { writesSection } from "./sections/writes.ts";
 import { type Results, targetsTable } from "./targets.ts";
 
 const SECTIONS: Record<string, Section> = {
   reads: readsSection,
+  spatial: spatialSection,
   writes: writesSection,
   postgis: postgisSection,
   import: importSection,

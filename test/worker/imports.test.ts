@@ -287,9 +287,9 @@ dòng",${at(2).lat},${at(2).lon},2G;3G,,permitted,`,
     expect(await fullRecomputeChanges()).toEqual([]);
   });
 
-  it("recomputes everything in one pass for a file spread over the country, as a full recompute would", async () => {
-    // 40 places half a degree apart or more: more tiles than neighbourhood
-    // queries are worth, plus one station by the villages.
+  it("recomputes a file spread over the country by coarser tiles, as a full recompute would", async () => {
+    // 40 places half a degree apart or more, more tiles than one request may
+    // query one by one, plus one station by the villages.
     const places = Array.from({ length: 40 }, (_, i) => ({
       lat: 8.7 + (i % 20) * 0.6,
       lon: 102.3 + Math.floor(i / 20) * 0.6,

@@ -267,8 +267,9 @@ function plan(
   }
   for (const part of chunks(changes)) {
     const payload = JSON.stringify(part);
-    const field = (name: keyof VillageChange) =>
-      sql`(SELECT value->>${name} FROM json_each(${payload}) WHERE value->>'code' = ${villages.code})`;
+    // UPDATE … FROM joins each village to its change once; a subquery per
+    // column would scan the whole chunk for every village.
+    const field = (name: keyof VillageChange) => sql`j.value->>${name}`;
     statements.push(
       db
         .update(villages)
@@ -279,7 +280,8 @@ function plan(
           updated_at: cause.at,
           version: sql`${villages.version} + 1`,
         })
-        .where(sql`${villages.code} IN (SELECT value->>'code' FROM json_each(${payload}))`),
+        .from(sql`json_each(${payload}) AS j`)
+        .where(sql`${villages.code} = j.value->>'code'`),
       db.insert(village_events).select(
         db
           .select({
@@ -365,14 +367,16 @@ function targetsOf(villageStates: VillageState[], index: StationIndex): Target[]
 // tile's villages, stations and claims in one round trip each.
 const TILE_DEG = 0.5;
 
-// Past this many tiles, one pass over everything (planFull) reads less than
-// a neighbourhood query per tile, and stays well within D1's queries per
-// request.
+// At most this many tiles, three queries each, keeps a bulk change well
+// within D1's queries per request.
 const MAX_TILES = 30;
 
-export function fitsNeighbourhoods(points: Array<{ lat: number | null; lon: number | null }>): boolean {
-  const located = points.filter((p): p is LatLon => p.lat !== null && p.lon !== null);
-  return byTile(located, TILE_DEG).length <= MAX_TILES;
+// Places spread over a country are read by coarser tiles: at most MAX_TILES
+// of them, however spread a bulk change is.
+function coarseTiles<T extends LatLon>(points: T[]): T[][] {
+  let tiles = byTile(points, TILE_DEG);
+  for (let deg = TILE_DEG * 2; tiles.length > MAX_TILES && deg <= 8; deg *= 2) tiles = byTile(points, deg);
+  return tiles;
 }
 
 // Incremental recompute after stations change: only villages within reach of
@@ -387,17 +391,24 @@ export async function planAround(
   const found = new Map<string, VillageState>();
   const nearby = new Map<string, StationForCoverage>();
   const claims = new Map<string, ClaimRow>();
-  for (const centers of byTile(input.centers, TILE_DEG)) {
+  const tiles = coarseTiles(input.centers);
+  // One neighbourhood (a station changed by hand) reads its claims in the
+  // same round trip as its villages; the claims of a whole tile of a bulk
+  // change could outgrow D1's limit on one value, and are read afterwards
+  // for the villages within reach only.
+  const alongside = byTile(input.centers, TILE_DEG).length === 1;
+  for (const centers of tiles) {
     // Villages lie within `reach` of a center and stations reaching them within
     // `reach` of the villages; the margin absorbs the box's latitude distortion.
-    // The claims of every village in the box come in the same round trip.
     const box = bboxAroundAll(centers, reach);
     const [rows, reaching, stored] = await Promise.all([
       villageStatesInBox(db, box),
       onAirInBox(db, expandBox(box, reach * 1.1)),
-      claimsWhere(db, [
-        sql`${coverage.village_code} IN (SELECT ${villages.code} FROM ${villages} WHERE ${villagesInBox(box)})`,
-      ]),
+      alongside
+        ? claimsWhere(db, [
+            sql`${coverage.village_code} IN (SELECT ${villages.code} FROM ${villages} WHERE ${villagesInBox(box)})`,
+          ])
+        : [],
     ]);
     const near = new GridIndex(centers, 0.05);
     for (const v of rows) {
@@ -409,7 +420,12 @@ export async function planAround(
   const targets = [...found.values()];
   for (const s of input.changed) nearby.set(s.id, s);
   const radiating = radiatingOnly([...nearby.values()]);
-  const existing = [...claims.values()].filter((c) => found.has(c.village_code));
+  const existing = alongside
+    ? [...claims.values()].filter((c) => found.has(c.village_code))
+    : await claimsOf(
+        db,
+        targets.map((t) => t.code),
+      );
   return plan(db, targetsOf(targets, new StationIndex(radiating, input.config)), existing, input.cause, {
     villages_considered: targets.length,
     stations_considered: radiating.length,
@@ -530,7 +546,7 @@ export async function planVillages(
   const targets = [...found.values()];
   const nearby = new Map<string, StationForCoverage>();
   const located = targets.filter((v): v is VillageState & LatLon => v.lat !== null && v.lon !== null);
-  for (const tile of byTile(located, TILE_DEG)) {
+  for (const tile of coarseTiles(located)) {
     for (const s of await onAirInBox(db, bboxAroundAll(tile, reach * 1.05))) nearby.set(s.id, s);
   }
   const stored = await claimsOf(

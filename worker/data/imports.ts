@@ -9,15 +9,7 @@ import { normalizeName } from "../domain/text.ts";
 import type { Db } from "../env.ts";
 import { type AuditEntry, auditInsertMany } from "./audit.ts";
 import { bulkInsert, bulkUpdate, chunked, expectVersions } from "./bulk.ts";
-import {
-  type Cause,
-  type CoveragePlan,
-  fitsNeighbourhoods,
-  planAround,
-  planFull,
-  planVillages,
-  type VillageState,
-} from "./engine.ts";
+import { type Cause, type CoveragePlan, planAround, planVillages, type VillageState } from "./engine.ts";
 import { PLACEMENT_REACH_M, type UnitColumns } from "./placement.ts";
 import type { Station } from "./stations.ts";
 
@@ -315,11 +307,7 @@ export async function planStationImport(db: Db, rows: StationImportRow[], ctx: I
   const centers = radiating.flatMap((p) => (p.before && p.moved ? [p.before, p.after] : [p.after]));
   const changed = radiating.map((p) => forCoverage(p.after));
   const plan =
-    radiating.length === 0
-      ? emptyPlan()
-      : fitsNeighbourhoods(centers)
-        ? await planAround(db, { centers, changed, config: ctx.config, cause })
-        : await planFull(db, { config: ctx.config, cause, changed });
+    radiating.length === 0 ? emptyPlan() : await planAround(db, { centers, changed, config: ctx.config, cause });
 
   const statements: BatchItem<"sqlite">[] = [
     ...expectVersions(
@@ -540,9 +528,7 @@ export async function planVillageImport(db: Db, rows: VillageImportRow[], ctx: I
   const plan =
     placed.length === 0
       ? emptyPlan()
-      : fitsNeighbourhoods(placed)
-        ? await planVillages(db, { codes: [], config: ctx.config, cause, pending: placed })
-        : await planFull(db, { config: ctx.config, cause, pending: placed });
+      : await planVillages(db, { codes: [], config: ctx.config, cause, pending: placed });
 
   const statements: BatchItem<"sqlite">[] = [
     ...expectVersions(
