@@ -31,14 +31,19 @@ function reads(r: Results["reads"]): Row[] {
   if (answers.length === 0) {
     return [missing("public reads p95 ≤ 20 ms"), missing("public reads ≤ 3× the SQLite floor")];
   }
-  const worst = (pick: (x: ReadResult) => number) => answers.reduce((a, b) => (pick(b) > pick(a) ? b : a));
-  const slow = worst((x) => x.latency.p95);
-  const slowCached = worst((x) => x.cached.p95);
+  const worst = (of: ReadResult[], pick: (x: ReadResult) => number) => of.reduce((a, b) => (pick(b) > pick(a) ? b : a));
+  const slow = worst(answers, (x) => x.latency.p95);
+  const slowCached = worst(answers, (x) => x.cached.p95);
   const within = answers.filter((x) => x.latency.p95 <= 20).length;
-  const far = worst((x) => x.ratio_median);
-  const viewports = answers.filter((x) => x.path.includes("/map/villages"));
-  const loosest = viewports.length > 0 ? worst((x) => x.rows_read / Math.max(1, x.items ?? 0)) : undefined;
+  const far = worst(answers, (x) => x.ratio_median);
+  // What every request costs locally before its own queries (a route that
+  // runs none): the ratio without it says what the queries themselves cost.
+  const baseline = (r?.results ?? []).find((x) => x.name.startsWith("baseline"))?.latency.median ?? 0;
+  const net = (x: ReadResult) => Math.max(0, x.latency.median - baseline) / x.floor.median;
+  const farNet = worst(answers, net);
   const rowsRatio = (x: ReadResult) => x.rows_read / Math.max(1, x.items ?? 0);
+  const viewports = answers.filter((x) => x.path.includes("/map/villages"));
+  const loosest = viewports.length > 0 ? worst(viewports, rowsRatio) : undefined;
   return [
     {
       target: "public reads p95 ≤ 20 ms (computed)",
@@ -52,7 +57,7 @@ function reads(r: Results["reads"]): Row[] {
     },
     {
       target: "public reads ≤ 3× the SQLite floor (median)",
-      measured: `highest ${far.name}: ${ratio(far.ratio_median)}`,
+      measured: `highest ${far.name}: ${ratio(far.ratio_median)}; less the ${ms(baseline)} ms of any request, highest ${farNet.name}: ${ratio(net(farNet))}`,
       met: far.ratio_median <= 3,
     },
     loosest
