@@ -7,11 +7,9 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
-import { sql } from "drizzle-orm";
 import { SQLiteSyncDialect } from "drizzle-orm/sqlite-core";
-import { villages } from "../../schema/tables.ts";
 import { runWrangler } from "../../scripts/lib/wrangler.ts";
-import { villagesInBox } from "../../worker/data/spatial.ts";
+import { villageStatesInBoxSql } from "../../worker/data/spatial.ts";
 import { DEFAULT_COVERAGE_CONFIG, maxRangeMeters } from "../../worker/domain/coverage.ts";
 import { type BBox, bboxAround } from "../../worker/domain/geo.ts";
 import { copyDatabase } from "../lib/floor.ts";
@@ -33,18 +31,19 @@ function viewportBox(zoom: number): BBox {
   };
 }
 
-// What a map viewport reads: the drawn fields of every village in the box.
+// What a viewport and the coverage engine read of every village in a box.
 const FIELDS = "v.code, v.lat, v.lon, v.coverage_state, v.best_tech";
 
-function gridQuery(box: BBox) {
-  return dialect.sqlToQuery(sql`SELECT ${sql.raw(FIELDS)} FROM ${villages} AS v WHERE ${villagesInBox(box)}`);
-}
+const gridQuery = (box: BBox) => dialect.sqlToQuery(villageStatesInBoxSql(box));
 
 function rtreeQuery(box: BBox) {
   return {
-    sql: `SELECT ${FIELDS} FROM villages AS v JOIN villages_rtree AS r ON r.id = v.rowid
-      WHERE r.min_lat >= ? AND r.max_lat <= ? AND r.min_lon >= ? AND r.max_lon <= ?`,
-    params: [box.minLat, box.maxLat, box.minLon, box.maxLon],
+    // An R*Tree keeps 32-bit bounds rounded outwards: it finds candidates by
+    // overlap, and the exact box is checked on the row.
+    sql: `SELECT ${FIELDS} FROM villages_rtree AS r CROSS JOIN villages AS v ON v.rowid = r.id
+      WHERE r.max_lat >= ? AND r.min_lat <= ? AND r.max_lon >= ? AND r.min_lon <= ?
+        AND v.lat BETWEEN ? AND ? AND v.lon BETWEEN ? AND ?`,
+    params: [box.minLat, box.maxLat, box.minLon, box.maxLon, box.minLat, box.maxLat, box.minLon, box.maxLon],
   };
 }
 
@@ -66,7 +65,9 @@ async function checkD1(log: (line: string) => void): Promise<{ works: boolean; e
     config,
     `name = "rtree-check"\ncompatibility_date = "2026-11-01"\n[[d1_databases]]\nbinding = "DB"\ndatabase_name = "rtree-check"\ndatabase_id = "00000000-0000-0000-0000-000000000000"\n`,
   );
-  const local = ["--local", "--config", config, "--persist-to", dir];
+  // Each in the check's own folder: `d1 export` takes no --persist-to, and
+  // both keep their state next to the config.
+  const local = ["--local", "--config", config];
   const out = await runWrangler(
     [
       ...["d1", "execute", "DB", ...local, "--json", "--command"],
@@ -86,7 +87,7 @@ async function checkD1(log: (line: string) => void): Promise<{ works: boolean; e
     await runWrangler(["d1", "export", "DB", ...local, "--output", join(dir, "export.sql")], { capture: true });
     exported = "exported";
   } catch (err) {
-    exported = /cannot export[^\n]*/i.exec(String(err))?.[0] ?? "refused";
+    exported = /cannot export[^\n\u001b]*/i.exec(String(err))?.[0] ?? "refused";
   }
   log(`  wrangler d1 export with an R*Tree in the database: ${exported}`);
   return { works, exported };
