@@ -7,6 +7,7 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
+import { stripVTControlCharacters } from "node:util";
 import { SQLiteSyncDialect } from "drizzle-orm/sqlite-core";
 import { runWrangler } from "../../scripts/lib/wrangler.ts";
 import { villageStatesInBoxSql } from "../../worker/data/spatial.ts";
@@ -87,7 +88,7 @@ async function checkD1(log: (line: string) => void): Promise<{ works: boolean; e
     await runWrangler(["d1", "export", "DB", ...local, "--output", join(dir, "export.sql")], { capture: true });
     exported = "exported";
   } catch (err) {
-    exported = /cannot export[^\n\u001b]*/i.exec(String(err))?.[0] ?? "refused";
+    exported = /cannot export[^\n]*/i.exec(stripVTControlCharacters(String(err)))?.[0] ?? "refused";
   }
   log(`  wrangler d1 export with an R*Tree in the database: ${exported}`);
   return { works, exported };

@@ -1,8 +1,8 @@
-import { and, gte, isNotNull, lte, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { type Era, operators, type StationStatus, stations, units, villages } from "../../schema/tables.ts";
 import { type CoverageConfig, radiates, type StationForCoverage } from "../domain/coverage.ts";
-import { bboxAround, GridIndex, type LatLon } from "../domain/geo.ts";
+import { bboxAroundAll, GridIndex, type LatLon } from "../domain/geo.ts";
 import type { StationImportRow, VillageImportRow } from "../domain/imports.ts";
 import { changedFields, type EditableStation, nextStates, type StepDates, stepDate } from "../domain/lifecycle.ts";
 import { normalizeName } from "../domain/text.ts";
@@ -10,7 +10,14 @@ import type { Db } from "../env.ts";
 import { type AuditEntry, auditInsertMany } from "./audit.ts";
 import { bulkInsert, bulkUpdate, chunked, expectVersions } from "./bulk.ts";
 import { type Cause, type CoveragePlan, planAround, planVillages, type VillageState } from "./engine.ts";
-import { PLACEMENT_REACH_M, type UnitColumns } from "./placement.ts";
+import {
+  nearestOf,
+  PLACEMENT_REACH_M,
+  SEARCH_STEPS_M,
+  type UnitColumns,
+  unitsOf,
+  villagesForPlacement,
+} from "./placement.ts";
 import type { Station } from "./stations.ts";
 
 export type ImportContext = {
@@ -34,7 +41,6 @@ export type ImportPlan = {
 };
 
 type Village = typeof villages.$inferSelect;
-type Located = UnitColumns & LatLon & { code: string };
 
 const EMPTY_STEPS: StepDates = {
   planned_at: null,
@@ -68,44 +74,11 @@ async function existingStations(db: Db, rows: StationImportRow[]): Promise<Map<s
 // queries per station.
 async function nearestVillages(db: Db, points: LatLon[]): Promise<Array<UnitColumns | null>> {
   if (points.length === 0) return [];
-  const lats = points.map((p) => p.lat);
-  const lons = points.map((p) => p.lon);
-  const low = bboxAround({ lat: Math.min(...lats), lon: Math.min(...lons) }, PLACEMENT_REACH_M);
-  const high = bboxAround({ lat: Math.max(...lats), lon: Math.max(...lons) }, PLACEMENT_REACH_M);
-  const rows = (await db
-    .select({
-      code: villages.code,
-      lat: villages.lat,
-      lon: villages.lon,
-      province_code: villages.province_code,
-      commune_code: villages.commune_code,
-      old_province_code: villages.old_province_code,
-      old_district_code: villages.old_district_code,
-      old_commune_code: villages.old_commune_code,
-    })
-    .from(villages)
-    .where(
-      and(
-        isNotNull(villages.lat),
-        gte(villages.lat, low.minLat),
-        lte(villages.lat, high.maxLat),
-        gte(villages.lon, low.minLon),
-        lte(villages.lon, high.maxLon),
-      ),
-    )) as Located[];
-  const index = new GridIndex(rows);
+  const index = new GridIndex(await villagesForPlacement(db, bboxAroundAll(points, PLACEMENT_REACH_M)));
   return points.map((p) => {
-    for (const radius of [2_000, 10_000, PLACEMENT_REACH_M]) {
-      let best: { v: Located; d: number } | undefined;
-      for (const { item, distance_m } of index.within(p, radius)) {
-        if (!best || distance_m < best.d || (distance_m === best.d && item.code < best.v.code)) {
-          best = { v: item, d: distance_m };
-        }
-      }
-      if (best) {
-        const { code: _c, lat: _lat, lon: _lon, ...columns } = best.v;
-        return columns;
-      }
+    for (const radius of SEARCH_STEPS_M) {
+      const found = nearestOf(index.within(p, radius));
+      if (found) return unitsOf(found.item);
     }
     return null;
   });

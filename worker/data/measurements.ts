@@ -1,4 +1,4 @@
-import { and, count, desc, eq, getTableColumns, gte, inArray, isNotNull, lt, lte, max, or, sql } from "drizzle-orm";
+import { and, count, desc, eq, getTableColumns, inArray, lt, lte, max, or, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { audit_log, challenges, coverage, measurements, type Tech, villages } from "../../schema/tables.ts";
@@ -11,10 +11,11 @@ import {
   REPORTING_SOURCES,
   VILLAGE_TIE_RADIUS_M,
 } from "../domain/evidence.ts";
-import { bboxAround, distanceMeters, type LatLon } from "../domain/geo.ts";
+import { bboxAround, type LatLon } from "../domain/geo.ts";
 import type { Db } from "../env.ts";
 import { type AuditEntry, auditInsert } from "./audit.ts";
 import { refreshEvidence } from "./evidence.ts";
+import { locatedIn, nearestOf, withinCircle } from "./placement.ts";
 
 export type MeasurementRow = typeof measurements.$inferSelect;
 
@@ -41,28 +42,12 @@ type NearVillage = { code: string; name: string; distance_m: number };
 // The nearest located village within `radius`, ties to the smaller code so
 // the same point always lands on the same village.
 export async function nearestVillageWithin(db: Db, point: LatLon, radius: number): Promise<NearVillage | null> {
-  const box = bboxAround(point, radius);
-  const rows = await db
+  const rows = (await db
     .select({ code: villages.code, name: villages.name, lat: villages.lat, lon: villages.lon })
     .from(villages)
-    .where(
-      and(
-        isNotNull(villages.lat),
-        gte(villages.lat, box.minLat),
-        lte(villages.lat, box.maxLat),
-        gte(villages.lon, box.minLon),
-        lte(villages.lon, box.maxLon),
-      ),
-    );
-  let best: NearVillage | null = null;
-  for (const row of rows) {
-    const d = distanceMeters(point, row as LatLon);
-    if (d > radius) continue;
-    if (!best || d < best.distance_m || (d === best.distance_m && row.code < best.code)) {
-      best = { code: row.code, name: row.name, distance_m: d };
-    }
-  }
-  return best && { ...best, distance_m: Math.round(best.distance_m) };
+    .where(locatedIn(bboxAround(point, radius)))) as Array<{ code: string; name: string } & LatLon>;
+  const best = nearestOf(withinCircle(point, rows, radius));
+  return best ? { code: best.item.code, name: best.item.name, distance_m: Math.round(best.distance_m) } : null;
 }
 
 export async function measurementByKey(db: Db, key: string): Promise<MeasurementRow | undefined> {

@@ -45,9 +45,8 @@ const outsideProvinces = (p: LatLon) =>
   });
 
 async function placementOf(db: Db, p: LatLon) {
-  const village = await nearestVillage(db, p);
-  if (!village) throw outsideProvinces(p);
-  const { code: _code, ...units } = village;
+  const units = await nearestVillage(db, p);
+  if (!units) throw outsideProvinces(p);
   return units;
 }
 
