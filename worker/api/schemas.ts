@@ -6,6 +6,7 @@ import {
   BLOCKER_KINDS,
   commitments,
   coverage,
+  measurements,
   operators,
   stations,
   TECHS,
@@ -14,6 +15,7 @@ import {
   villages,
 } from "../../schema/tables.ts";
 import { EVIDENCE_RADIUS_M, EVIDENCE_STATES, EVIDENCE_WINDOW_DAYS } from "../domain/evidence.ts";
+import { latitude, longitude } from "../domain/imports.ts";
 
 export const BlockerSchema = z
   .object({
@@ -271,3 +273,29 @@ export const RecomputeResultSchema = z
     changes: z.array(VillageChangeSchema),
   })
   .openapi("RecomputeResult");
+
+// A phone's clock a little ahead of ours is not a reading from the future.
+const CLOCK_SKEW_MS = 5 * 60_000;
+
+// What one reading of the signal says, as field teams (POST /measurements) and
+// the department's surveys (POST /surveys) send it.
+export const ReadingFieldsSchema = createInsertSchema(measurements, {
+  operator_id: (s) => s.regex(/^[a-z0-9-]{2,32}$/, "must be an operator code such as viettel"),
+  measured_at: () =>
+    z.iso
+      .datetime({ offset: true, error: "must be an ISO 8601 date-time such as 2025-03-14T09:30:00+07:00" })
+      .refine((v) => Date.parse(v) <= Date.now() + CLOCK_SKEW_MS, "must not be in the future"),
+  signal_dbm: (s) => s.min(-150, "must be between -150 and -20 dBm").max(-20, "must be between -150 and -20 dBm"),
+  device_note: (s) => s.max(500, "must be at most 500 characters"),
+  lat: () => latitude,
+  lon: () => longitude,
+}).pick({
+  lat: true,
+  lon: true,
+  operator_id: true,
+  tech: true,
+  level: true,
+  signal_dbm: true,
+  measured_at: true,
+  device_note: true,
+});

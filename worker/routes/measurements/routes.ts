@@ -1,40 +1,14 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { createInsertSchema, createSelectSchema } from "drizzle-zod";
+import { createSelectSchema } from "drizzle-zod";
 import { CHALLENGE_STATUSES, measurements } from "../../../schema/tables.ts";
-import { jsonContent, ProblemSchema, page, problemResponses } from "../../api/schemas.ts";
+import { jsonContent, ProblemSchema, page, problemResponses, ReadingFieldsSchema } from "../../api/schemas.ts";
 import { EVIDENCE_RADIUS_M, VILLAGE_TIE_RADIUS_M } from "../../domain/evidence.ts";
-import { latitude, longitude } from "../../domain/imports.ts";
 import { PUBLIC_MEASUREMENTS } from "../../domain/rate-limit.ts";
 import { optionalActor } from "../../middleware/optional-auth.ts";
 import { pageQuery } from "../params.ts";
 import { writeProblems } from "../problems.ts";
 
-// A phone's clock a little ahead of ours is not a reading from the future.
-const CLOCK_SKEW_MS = 5 * 60_000;
-
-export const MeasurementCreateSchema = createInsertSchema(measurements, {
-  operator_id: (s) => s.regex(/^[a-z0-9-]{2,32}$/, "must be an operator code such as viettel"),
-  measured_at: () =>
-    z.iso
-      .datetime({ offset: true, error: "must be an ISO 8601 date-time such as 2025-03-14T09:30:00+07:00" })
-      .refine((v) => Date.parse(v) <= Date.now() + CLOCK_SKEW_MS, "must not be in the future"),
-  signal_dbm: (s) => s.min(-150, "must be between -150 and -20 dBm").max(-20, "must be between -150 and -20 dBm"),
-  device_note: (s) => s.max(500, "must be at most 500 characters"),
-  lat: () => latitude,
-  lon: () => longitude,
-})
-  .pick({
-    lat: true,
-    lon: true,
-    operator_id: true,
-    tech: true,
-    level: true,
-    signal_dbm: true,
-    measured_at: true,
-    device_note: true,
-  })
-  .strict()
-  .openapi("MeasurementCreate");
+export const MeasurementCreateSchema = ReadingFieldsSchema.strict().openapi("MeasurementCreate");
 
 export const PublicMeasurementSchema = createSelectSchema(measurements)
   .omit({ recorded_by: true, idempotency_key: true })

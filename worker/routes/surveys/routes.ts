@@ -1,37 +1,12 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { createInsertSchema, createSelectSchema } from "drizzle-zod";
+import { createSelectSchema } from "drizzle-zod";
 import { coverage, measurements } from "../../../schema/tables.ts";
-import { jsonContent, VillageChangeSchema, VillageSchema } from "../../api/schemas.ts";
-import { latitude, longitude } from "../../domain/imports.ts";
+import { jsonContent, ReadingFieldsSchema, VillageChangeSchema, VillageSchema } from "../../api/schemas.ts";
 import { requireRole } from "../../middleware/auth.ts";
 import { idempotency, idempotencyHeader } from "../../middleware/idempotency.ts";
 import { writeProblems } from "../problems.ts";
 
-// A clock a little ahead of ours is not a measurement from the future.
-const CLOCK_SKEW_MS = 5 * 60_000;
-
-export const SurveyCreateSchema = createInsertSchema(measurements, {
-  operator_id: (s) => s.regex(/^[a-z0-9-]{2,32}$/, "must be an operator code such as viettel"),
-  measured_at: () =>
-    z.iso
-      .datetime({ offset: true, error: "must be an ISO 8601 date-time such as 2025-03-14T09:30:00+07:00" })
-      .refine((v) => Date.parse(v) <= Date.now() + CLOCK_SKEW_MS, "must not be in the future"),
-  signal_dbm: (s) => s.min(-150, "must be between -150 and -20 dBm").max(-20, "must be between -150 and -20 dBm"),
-  device_note: (s) => s.max(500, "must be at most 500 characters"),
-  lat: () => latitude,
-  lon: () => longitude,
-})
-  .pick({
-    operator_id: true,
-    tech: true,
-    level: true,
-    measured_at: true,
-    signal_dbm: true,
-    device_note: true,
-    lat: true,
-    lon: true,
-  })
-  .partial({ lat: true, lon: true })
+export const SurveyCreateSchema = ReadingFieldsSchema.partial({ lat: true, lon: true })
   .strict()
   .refine((v) => (v.lat === undefined) === (v.lon === undefined), {
     message: "lat and lon go together: give both or neither (neither: the village's location)",
