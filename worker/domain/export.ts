@@ -25,7 +25,7 @@ export function csvChunk(rows: Array<Record<string, Scalar>>, columns: string[],
   return `${Papa.unparse({ fields: columns, data: rows.map((r) => columns.map((c) => r[c] ?? "")) }, { header: withHeader, newline: "\r\n" })}\r\n`;
 }
 
-type Point = { lat: number | null; lon: number | null };
+export type Point = { lat: number | null; lon: number | null };
 
 export function feature<T extends Point>(row: T, id: string) {
   const { lat, lon, ...properties } = row;
