@@ -458,6 +458,10 @@ export const idempotency_keys = sqliteTable(
     actor: text().notNull(),
     method: text().notNull(),
     path: text().notNull(),
+    // SHA-256 of the request's body: the same key with another body is a
+    // different request, refused rather than answered with the first one's
+    // response. Null for keys stored before it was kept.
+    request_hash: text(),
     status: integer().notNull(),
     body: text().notNull(),
     created_at: timestamps.created_at,

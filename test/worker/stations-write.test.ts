@@ -472,6 +472,20 @@ describe("coverage follows station changes", () => {
 });
 
 describe("Idempotency-Key", () => {
+  it("refuses the same key with another body, naming it, and changes nothing", async () => {
+    const s = await station();
+    const key = { "Idempotency-Key": `kb-${s.id}` };
+    expect((await patch(s.id, { status: "permitted" }, '"1"', who.owner, key)).status).toBe(200);
+    const other = await patch(s.id, { name: "Trạm khác" }, '"1"', who.owner, key);
+    expect(other.status).toBe(422);
+    const problem = (await other.json()) as { type: string; detail: string };
+    expect(problem.type).toBe("/docs#problem-idempotency-key-reused");
+    expect(problem.detail).toMatch(/different body/);
+    const { body } = await getJson<Station>(`/api/v1/stations/${s.id}`);
+    expect(body).toMatchObject({ version: 2, status: "permitted" });
+    expect(await auditOf(s.id)).toHaveLength(1);
+  });
+
   it("replays the first response to a retried PATCH, with one change and one audit entry", async () => {
     const s = await station();
     const key = { "Idempotency-Key": `k-${s.id}` };

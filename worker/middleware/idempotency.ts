@@ -7,7 +7,14 @@ import type { AppEnv, Db } from "../env.ts";
 import { ApiError, invalidInput } from "../errors.ts";
 import { actorName, currentActor } from "./auth.ts";
 
-type Pending = { actor: string; key: string; method: string; path: string; recorded: boolean };
+type Pending = {
+  actor: string;
+  key: string;
+  method: string;
+  path: string;
+  request_hash: string;
+  recorded: boolean;
+};
 
 declare module "hono" {
   interface ContextVariableMap {
@@ -20,7 +27,7 @@ const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 // For the OpenAPI document of every write route.
 export const idempotencyHeader = z.string().optional().openapi({
   description:
-    "Any unique string (a UUID is best), up to 255 visible ASCII characters. A retry with the same key returns the first response with `Idempotent-Replayed: true` and changes nothing.",
+    "Any unique string (a UUID is best), up to 255 visible ASCII characters. A retry with the same key and body returns the first response with `Idempotent-Replayed: true` and changes nothing; the same key with another route or body is refused with 422.",
   example: "5f0c8f0e-7a1b-4f5e-9d43-0d7c3a6c2b11",
 });
 
@@ -34,14 +41,20 @@ async function lookup(db: Db, actor: string, key: string): Promise<Stored | unde
   return row;
 }
 
-function replay(stored: Stored, method: string, path: string): Response {
+const reused = (detail: string) =>
+  new ApiError({ status: 422, code: "idempotency-key-reused", title: "Idempotency key already used", detail });
+
+function replay(stored: Stored, request: Pending): Response {
+  const { method, path } = request;
   if (stored.method !== method || stored.path !== path) {
-    throw new ApiError({
-      status: 422,
-      code: "idempotency-key-reused",
-      title: "Idempotency key already used",
-      detail: `This Idempotency-Key was first used for ${stored.method} ${stored.path}; a key names one request. Send a new key for ${method} ${path}.`,
-    });
+    throw reused(
+      `This Idempotency-Key was first used for ${stored.method} ${stored.path}; a key names one request. Send a new key for ${method} ${path}.`,
+    );
+  }
+  if (stored.request_hash !== null && stored.request_hash !== request.request_hash) {
+    throw reused(
+      `This Idempotency-Key was first used for ${method} ${path} with a different body; a key names one request. Send a new key for this one, or the first body to retry it.`,
+    );
   }
   const headers = new Headers({ "Content-Type": "application/json; charset=UTF-8", "Idempotent-Replayed": "true" });
   // Only status and body are stored; every versioned resource's ETag is its
@@ -69,10 +82,11 @@ export const idempotency = createMiddleware<AppEnv>(async (c, next) => {
     key,
     method: c.req.method,
     path: new URL(c.req.url).pathname,
+    request_hash: await bodyHash(c),
     recorded: false,
   };
   const stored = await lookup(db, pending.actor, key);
-  if (stored) return replay(stored, pending.method, pending.path);
+  if (stored) return replay(stored, pending);
 
   c.set("idempotency", pending);
   await next();
@@ -89,11 +103,18 @@ export const idempotency = createMiddleware<AppEnv>(async (c, next) => {
   // A twin request with the same key may have committed first; its batch
   // made ours fail (on the key, or on the version it had already moved).
   const twin = await lookup(db, pending.actor, key);
-  if (twin) c.res = replay(twin, pending.method, pending.path);
+  if (twin) c.res = replay(twin, pending);
 });
 
 function keyColumns(p: Pending) {
-  return { actor: p.actor, key: p.key, method: p.method, path: p.path };
+  return { actor: p.actor, key: p.key, method: p.method, path: p.path, request_hash: p.request_hash };
+}
+
+// Hono keeps the body it read, so the route's own validation reads it again
+// from memory.
+async function bodyHash(c: Context<AppEnv>): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", await c.req.arrayBuffer());
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 
 // The insert that stores this request's response, for the handler to put in
