@@ -20,9 +20,10 @@ import { startServer } from "./lib/server.ts";
 
 const PREFIX = "FAULT";
 // What a finished import may change: its stations and their audit entries
-// (sqlite_sequence counts the audit ids), and the per-unit station counts
-// that triggers keep. A killed import must change nothing at all.
-const IMPORT_WRITES = new Set(["stations", "audit_log", "sqlite_sequence", "unit_station_tallies"]);
+// (sqlite_sequence counts the audit ids), and what triggers keep: the
+// per-unit station counts and the public read cache's data version. A killed
+// import must change nothing at all.
+const IMPORT_WRITES = new Set(["stations", "audit_log", "sqlite_sequence", "unit_station_tallies", "data_version"]);
 
 type Digests = Record<string, string>;
 
