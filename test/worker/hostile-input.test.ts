@@ -135,6 +135,10 @@ const oddNumber = fc.oneof(
 
 const scalar = fc.oneof(oddText, oddNumber, fc.boolean(), fc.constant(null));
 
+// Objects as JSON.parse makes them, always with a prototype: an object
+// without one cannot arrive in a request body.
+const asParsed = { noNullPrototype: true } as const;
+
 const value: fc.Arbitrary<unknown> = fc.letrec<{ v: unknown }>((tie) => ({
   v: fc.oneof(
     { depthSize: "small", withCrossShrink: true },
@@ -142,6 +146,7 @@ const value: fc.Arbitrary<unknown> = fc.letrec<{ v: unknown }>((tie) => ({
     fc.array(tie("v"), { maxLength: 4 }),
     fc.dictionary(fc.oneof(oddText, fc.constantFrom("2g", "3g", "4g", "5g", "kind", "note")), tie("v"), {
       maxKeys: 4,
+      ...asParsed,
     }),
   ),
 })).v;
@@ -152,11 +157,14 @@ const bodyFor = (schema: ZodType) => {
   const keys = shapeKeys(schema);
   const known = keys.length > 0 ? fc.constantFrom(...keys) : oddText;
   return fc.oneof(
-    { weight: 6, arbitrary: fc.dictionary(known, value, { maxKeys: keys.length + 1 }) },
+    { weight: 6, arbitrary: fc.dictionary(known, value, { maxKeys: keys.length + 1, ...asParsed }) },
     {
       weight: 2,
       arbitrary: fc
-        .tuple(fc.dictionary(known, value), fc.dictionary(oddText, value, { minKeys: 1, maxKeys: 2 }))
+        .tuple(
+          fc.dictionary(known, value, asParsed),
+          fc.dictionary(oddText, value, { minKeys: 1, maxKeys: 2, ...asParsed }),
+        )
         .map(([a, b]) => ({ ...b, ...a })),
     },
     { weight: 1, arbitrary: value },
@@ -301,7 +309,7 @@ const geoJsonText = (columns: string[]) =>
             {
               type: fc.constantFrom("Feature", "feature", "Point"),
               geometry: point,
-              properties: fc.oneof(fc.dictionary(fc.constantFrom(...columns, "Name ", "x"), value), value),
+              properties: fc.oneof(fc.dictionary(fc.constantFrom(...columns, "Name ", "x"), value, asParsed), value),
             },
             { requiredKeys: [] },
           ),
