@@ -3,6 +3,7 @@ import { copyDatabase, openFloor, runFloor, traceOf } from "../lib/floor.ts";
 import { d1Figures, hit } from "../lib/http.ts";
 import { BENCH_DATA_DIR, BENCH_DIR, startServer } from "../lib/server.ts";
 import { int, kb, ms, ratio, repeat, type Summary, table } from "../lib/stats.ts";
+import { bboxParam, HANOI, viewportBox } from "../lib/viewport.ts";
 import type { Section } from "./section.ts";
 
 type ReadCase = {
@@ -16,14 +17,6 @@ type ReadCase = {
 const listed = (body: string) => (JSON.parse(body) as { data: unknown[] }).data.length;
 const features = (body: string) => (JSON.parse(body) as { features: unknown[] }).features.length;
 const mapped = (body: string) => (JSON.parse(body) as { villages: unknown[] }).villages.length;
-
-// The box a 1366 × 860 map shows at a zoom level, around a centre.
-function viewport(lon: number, lat: number, zoom: number): string {
-  const width = (1366 / 256 / 2 ** zoom) * 360;
-  const height = (860 / 256 / 2 ** zoom) * 360 * Math.cos((lat * Math.PI) / 180);
-  const f = (x: number) => x.toFixed(5);
-  return `${f(lon - width / 2)},${f(lat - height / 2)},${f(lon + width / 2)},${f(lat + height / 2)}`;
-}
 
 export type ReadResult = {
   name: string;
@@ -57,7 +50,6 @@ export const readsSection: Section = async ({ runs, log }) => {
       "SELECT village_code AS code FROM coverage GROUP BY village_code ORDER BY count(*) DESC, village_code LIMIT 40",
     )
     .all() as Array<{ code: string }>;
-  const hanoi = { lon: 105.85, lat: 21.03 };
 
   const cases: ReadCase[] = [
     // What any request costs locally before its own queries: the worker, the
@@ -71,12 +63,12 @@ export const readsSection: Section = async ({ runs, log }) => {
     ...[8, 11, 14].flatMap((zoom) => [
       {
         name: `map viewport, zoom ${zoom}`,
-        path: `/api/v1/map/villages?bbox=${viewport(hanoi.lon, hanoi.lat, zoom)}`,
+        path: `/api/v1/map/villages?bbox=${bboxParam(viewportBox(HANOI, zoom))}`,
         items: mapped,
       },
       {
         name: `list page in viewport, zoom ${zoom}`,
-        path: `/api/v1/villages?bbox=${viewport(hanoi.lon, hanoi.lat, zoom)}&limit=1000`,
+        path: `/api/v1/villages?bbox=${bboxParam(viewportBox(HANOI, zoom))}&limit=1000`,
         items: listed,
       },
     ]),

@@ -16,21 +16,10 @@ import { type BBox, bboxAround } from "../../worker/domain/geo.ts";
 import { copyDatabase } from "../lib/floor.ts";
 import { BENCH_DATA_DIR, BENCH_DIR } from "../lib/server.ts";
 import { int, ms, ratio, repeat, type Summary, table } from "../lib/stats.ts";
+import { HANOI, viewportBox } from "../lib/viewport.ts";
 import type { Section } from "./section.ts";
 
 const dialect = new SQLiteSyncDialect();
-const hanoi = { lat: 21.03, lon: 105.85 };
-
-function viewportBox(zoom: number): BBox {
-  const width = (1366 / 256 / 2 ** zoom) * 360;
-  const height = (860 / 256 / 2 ** zoom) * 360 * Math.cos((hanoi.lat * Math.PI) / 180);
-  return {
-    minLat: hanoi.lat - height / 2,
-    maxLat: hanoi.lat + height / 2,
-    minLon: hanoi.lon - width / 2,
-    maxLon: hanoi.lon + width / 2,
-  };
-}
 
 // What a viewport and the coverage engine read of every village in a box.
 const FIELDS = "v.code, v.lat, v.lon, v.coverage_state, v.best_tech";
@@ -107,8 +96,8 @@ export const spatialSection: Section = async ({ runs, log }): Promise<SpatialRes
 
   const reach = maxRangeMeters(DEFAULT_COVERAGE_CONFIG);
   const cases: Case[] = [
-    ...[8, 11, 14].map((zoom) => ({ name: `map viewport, zoom ${zoom}`, box: viewportBox(zoom) })),
-    { name: "a station's neighbourhood (engine)", box: bboxAround(hanoi, reach) },
+    ...[8, 11, 14].map((zoom) => ({ name: `map viewport, zoom ${zoom}`, box: viewportBox(HANOI, zoom) })),
+    { name: "a station's neighbourhood (engine)", box: bboxAround(HANOI, reach) },
   ];
   const out: SpatialResult["cases"] = [];
   for (const c of cases) {

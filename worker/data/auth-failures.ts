@@ -1,10 +1,11 @@
-import { and, eq, lt, sql } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { rate_limits } from "../../schema/tables.ts";
 import { AUTH_FAILURES } from "../auth/failures.ts";
 import { hashToken } from "../auth/tokens.ts";
 import { fixedWindow, retryAfterSeconds } from "../domain/rate-limit.ts";
 import type { Db } from "../env.ts";
 import { ApiError } from "../errors.ts";
+import { countInWindow } from "./rate-limit.ts";
 
 // Stored as a digest, like the public measurements' counters: the table holds
 // no client address.
@@ -32,18 +33,8 @@ export async function assertNotLockedOut(db: Db, key: string, now: Date): Promis
   });
 }
 
-// One upsert per failure, so concurrent failures are all counted; expired
-// windows are swept in the same batch.
+// Counted like any rate limit; the next request is refused by
+// assertNotLockedOut, before its token is looked at.
 export async function recordFailure(db: Db, key: string, now: Date): Promise<void> {
-  const window = fixedWindow(now, AUTH_FAILURES.window_s);
-  await db.batch([
-    db.delete(rate_limits).where(lt(rate_limits.expires_at, now.toISOString())),
-    db
-      .insert(rate_limits)
-      .values({ key, window_start: window.start, count: 1, expires_at: window.end })
-      .onConflictDoUpdate({
-        target: [rate_limits.key, rate_limits.window_start],
-        set: { count: sql`${rate_limits.count} + 1` },
-      }),
-  ]);
+  await countInWindow(db, key, AUTH_FAILURES.window_s, now);
 }

@@ -363,8 +363,8 @@ function targetsOf(villageStates: VillageState[], index: StationIndex): Target[]
   return villageStates.map((village) => ({ village, computed: index.claimsFor(village) }));
 }
 
-// Changed places are read by tiles of this many degrees (about 55 km): one
-// tile's villages, stations and claims in one round trip each.
+// Changed places are read by tiles of this many degrees (about 55 km), each
+// tile's villages and stations with one query apiece.
 const TILE_DEG = 0.5;
 
 // At most this many tiles, three queries each, keeps a bulk change well
@@ -373,10 +373,14 @@ const MAX_TILES = 30;
 
 // Places spread over a country are read by coarser tiles: at most MAX_TILES
 // of them, however spread a bulk change is.
-function coarseTiles<T extends LatLon>(points: T[]): T[][] {
-  let tiles = byTile(points, TILE_DEG);
-  for (let deg = TILE_DEG * 2; tiles.length > MAX_TILES && deg <= 8; deg *= 2) tiles = byTile(points, deg);
-  return tiles;
+function coarseTiles<T extends LatLon>(points: T[]): { tiles: T[][]; deg: number } {
+  let deg = TILE_DEG;
+  let tiles = byTile(points, deg);
+  while (tiles.length > MAX_TILES && deg < 8) {
+    deg *= 2;
+    tiles = byTile(points, deg);
+  }
+  return { tiles, deg };
 }
 
 // Incremental recompute after stations change: only villages within reach of
@@ -391,12 +395,12 @@ export async function planAround(
   const found = new Map<string, VillageState>();
   const nearby = new Map<string, StationForCoverage>();
   const claims = new Map<string, ClaimRow>();
-  const tiles = coarseTiles(input.centers);
+  const { tiles, deg } = coarseTiles(input.centers);
   // One neighbourhood (a station changed by hand) reads its claims in the
   // same round trip as its villages; the claims of a whole tile of a bulk
   // change could outgrow D1's limit on one value, and are read afterwards
   // for the villages within reach only.
-  const alongside = byTile(input.centers, TILE_DEG).length === 1;
+  const alongside = deg === TILE_DEG && tiles.length === 1;
   for (const centers of tiles) {
     // Villages lie within `reach` of a center and stations reaching them within
     // `reach` of the villages; the margin absorbs the box's latitude distortion.
@@ -546,7 +550,7 @@ export async function planVillages(
   const targets = [...found.values()];
   const nearby = new Map<string, StationForCoverage>();
   const located = targets.filter((v): v is VillageState & LatLon => v.lat !== null && v.lon !== null);
-  for (const tile of coarseTiles(located)) {
+  for (const tile of coarseTiles(located).tiles) {
     for (const s of await onAirInBox(db, bboxAroundAll(tile, reach * 1.05))) nearby.set(s.id, s);
   }
   const stored = await claimsOf(

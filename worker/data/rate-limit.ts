@@ -4,12 +4,12 @@ import { fixedWindow, type RateLimit, retryAfterSeconds } from "../domain/rate-l
 import type { Db } from "../env.ts";
 import { ApiError } from "../errors.ts";
 
-// Counts one request against `key` and refuses it with 429 beyond the limit.
-// The increment is a single upsert, so concurrent requests cannot both slip
-// under the limit; expired windows of every key are swept in the same batch,
-// which keeps the table as small as the number of recently active clients.
-export async function consumeRateLimit(db: Db, key: string, limit: RateLimit, now: Date): Promise<void> {
-  const window = fixedWindow(now, limit.window_s);
+// One more request in `key`'s current window, as a single upsert so that
+// concurrent requests are all counted; expired windows of every key are swept
+// in the same batch, which keeps the table as small as the number of recently
+// active clients. Returns the window and the count in it, this one included.
+export async function countInWindow(db: Db, key: string, windowSeconds: number, now: Date) {
+  const window = fixedWindow(now, windowSeconds);
   const [, counted] = await db.batch([
     db.delete(rate_limits).where(lt(rate_limits.expires_at, now.toISOString())),
     db
@@ -21,7 +21,13 @@ export async function consumeRateLimit(db: Db, key: string, limit: RateLimit, no
       })
       .returning({ count: rate_limits.count }),
   ]);
-  const count = counted[0]?.count ?? 0;
+  return { window, count: counted[0]?.count ?? 0 };
+}
+
+// Counts one request against `key` and refuses it with 429 beyond the limit:
+// counted first, so concurrent requests cannot both slip under the limit.
+export async function consumeRateLimit(db: Db, key: string, limit: RateLimit, now: Date): Promise<void> {
+  const { window, count } = await countInWindow(db, key, limit.window_s, now);
   if (count <= limit.max) return;
   const retryAfter = retryAfterSeconds(window, now);
   throw new ApiError({
