@@ -478,9 +478,10 @@ describe("Idempotency-Key", () => {
     expect((await patch(s.id, { status: "permitted" }, '"1"', who.owner, key)).status).toBe(200);
     const other = await patch(s.id, { name: "Trạm khác" }, '"1"', who.owner, key);
     expect(other.status).toBe(422);
-    const problem = (await other.json()) as { type: string; detail: string };
+    const problem = (await other.json()) as { type: string; detail: string; errors: unknown[] };
     expect(problem.type).toBe("/docs#problem-idempotency-key-reused");
     expect(problem.detail).toMatch(/different body/);
+    expect(problem.errors).toEqual([expect.objectContaining({ field: "Idempotency-Key", location: "header" })]);
     const { body } = await getJson<Station>(`/api/v1/stations/${s.id}`);
     expect(body).toMatchObject({ version: 2, status: "permitted" });
     expect(await auditOf(s.id)).toHaveLength(1);

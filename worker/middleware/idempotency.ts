@@ -41,18 +41,24 @@ async function lookup(db: Db, actor: string, key: string): Promise<Stored | unde
   return row;
 }
 
-const reused = (detail: string) =>
-  new ApiError({ status: 422, code: "idempotency-key-reused", title: "Idempotency key already used", detail });
+export const idempotencyKeyReused = (detail: string) =>
+  new ApiError({
+    status: 422,
+    code: "idempotency-key-reused",
+    title: "Idempotency key already used",
+    detail,
+    errors: [{ field: "Idempotency-Key", location: "header", problem: "is already used for another request" }],
+  });
 
 function replay(stored: Stored, request: Pending): Response {
   const { method, path } = request;
   if (stored.method !== method || stored.path !== path) {
-    throw reused(
+    throw idempotencyKeyReused(
       `This Idempotency-Key was first used for ${stored.method} ${stored.path}; a key names one request. Send a new key for ${method} ${path}.`,
     );
   }
   if (stored.request_hash !== null && stored.request_hash !== request.request_hash) {
-    throw reused(
+    throw idempotencyKeyReused(
       `This Idempotency-Key was first used for ${method} ${path} with a different body; a key names one request. Send a new key for this one, or the first body to retry it.`,
     );
   }

@@ -21,8 +21,9 @@ import { isUniqueViolation } from "../../data/version-guard.ts";
 import { EVIDENCE_RADIUS_M, measurementRole, VILLAGE_TIE_RADIUS_M } from "../../domain/evidence.ts";
 import { PUBLIC_MEASUREMENTS } from "../../domain/rate-limit.ts";
 import type { AppEnv, Db } from "../../env.ts";
-import { ApiError, notFound } from "../../errors.ts";
+import { notFound } from "../../errors.ts";
 import { actorName, assertActsFor } from "../../middleware/auth.ts";
+import { idempotencyKeyReused } from "../../middleware/idempotency.ts";
 import type { createMeasurement, listVillageMeasurements } from "./routes.ts";
 
 // The public is known only by a digest of its address (an IPv6 client by its
@@ -71,13 +72,9 @@ async function resultOf(db: Db, row: MeasurementRow) {
 }
 
 const keyReused = () =>
-  new ApiError({
-    status: 422,
-    code: "idempotency-key-reused",
-    title: "Idempotency key already used",
-    detail:
-      "A different reading was already stored under this Idempotency-Key; a key names one reading. Make a new key for each reading, when it is taken.",
-  });
+  idempotencyKeyReused(
+    "A different reading was already stored under this Idempotency-Key; a key names one reading. Make a new key for each reading, when it is taken.",
+  );
 
 export const createMeasurementHandler: RouteHandler<typeof createMeasurement, AppEnv> = async (c) => {
   const reading = c.req.valid("json");
